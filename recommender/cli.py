@@ -1,0 +1,145 @@
+"""The flask-pick command line: the only place that prompts, prints results and sets exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from recommender import __version__, console
+from recommender.console import Format
+from recommender.errors import FlaskPickError, UnknownLibraryError, UsageError
+
+app = typer.Typer(
+    name="flask-pick",
+    help="Pick a sound Flask 3 stack, compare the alternatives, and generate a working project.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+catalog_app = typer.Typer(
+    help="List the libraries flask-pick knows, or show one by any name.",
+    invoke_without_command=True,
+)
+app.add_typer(catalog_app, name="catalog")
+
+_debug = False
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table, json or markdown."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"flask-pick {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+@catalog_app.callback()
+def catalog_list(
+    ctx: typer.Context,
+    capability: Annotated[
+        str | None, typer.Option(help="Only libraries providing this capability (e.g. orm).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind: flask-extension, library, stdlib, ...")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: active, maintenance, deprecated, ...")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Only names containing this text.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List and filter the catalog."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from recommender.catalog import shipped_catalog
+    from recommender.core.listing import LibraryFilter, filter_libraries
+    from recommender.core.models import KINDS, STATUSES
+
+    catalog = shipped_catalog()
+    _check_choice("--kind", kind, KINDS)
+    _check_choice("--status", status, STATUSES)
+    _check_choice("--capability", capability, [cap for cap, _ in catalog.capabilities])
+    wanted = LibraryFilter(capability=capability, kind=kind, status=status, name=name)
+    console.print_library_list(filter_libraries(catalog, wanted), fmt)
+
+
+@catalog_app.command("show")
+def catalog_show(
+    name: Annotated[str, typer.Argument(help="Any name: Flask-Login, flask_login, flask-login.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Show everything known about one library."""
+    from recommender.catalog import shipped_catalog
+    from recommender.core.names import NameIndex
+
+    index = NameIndex.build(shipped_catalog())
+    match = index.find(name)
+    if match is not None:
+        console.print_library(match.library, match.also, fmt)
+        return
+    from recommender.catalog import shipped_pypi_index
+    from recommender.pypi_index import derive_status
+
+    pypi_index = shipped_pypi_index()
+    entry = pypi_index.find(name)
+    if entry is not None:
+        derived = derive_status(entry, pypi_index.as_of)
+        console.print_index_entry(console.index_record(entry, derived, pypi_index.as_of), fmt)
+        return
+    near = [*index.suggest(name), *pypi_index.suggestions(name)][:3]
+    hint = f"did you mean {' or '.join(near)}?" if near else "check the spelling"
+    raise UnknownLibraryError(
+        f"no library named {name!r} in the catalog or on PyPI's flask-* list; {hint}"
+    )
+
+
+def _check_choice(option: str, value: str | None, choices: object) -> None:
+    allowed = list(choices)  # type: ignore[call-overload]
+    if value is not None and value not in allowed:
+        raise UsageError(f"{option} {value!r} is not valid; choose one of: {', '.join(allowed)}")
+
+
+def main() -> None:
+    """Run the CLI, turning every error a person can cause into one line and an exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
+        console.error("interrupted; nothing was written")
+        sys.exit(130)
+    except typer.TyperException as exc:
+        # typer's own usage errors (unknown option, bad value, missing argument).
+        if _debug:
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help())
+            sys.exit(2)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        console.error(exc.format_message().rstrip(".") + hint)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except FlaskPickError as exc:
+        if _debug:
+            raise
+        console.error(str(exc))
+        sys.exit(exc.exit_code)
+    if code == 130:
+        console.error("interrupted; nothing was written")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,192 @@
+"""All output styling: rich tables for people, JSON for programs, Markdown for docs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any, Literal
+
+from rich.console import Console
+from rich.table import Table
+
+from recommender.core.models import Library
+from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
+
+Format = Literal["table", "json", "markdown"]
+FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
+
+_STATUS_STYLE = {
+    "active": "green",
+    "maintenance": "yellow",
+    "deprecated": "red",
+    "abandoned": "red",
+}
+
+
+def stdout() -> Console:
+    """A console on standard output (plain when it is not a terminal)."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def error(message: str) -> None:
+    """Write a one-line error to standard error."""
+    sys.stderr.write(f"error: {message}\n")
+
+
+def print_json(data: object) -> None:
+    """Print exactly one JSON document."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def library_record(library: Library, also: Sequence[Library] = ()) -> dict[str, Any]:
+    """A library as plain JSON-ready data."""
+    record = asdict(library)
+    record.pop("source_file")
+    record["source"] = "catalog"
+    record["also"] = [other.id for other in also]
+    for key, value in record.items():
+        if isinstance(value, tuple):
+            record[key] = list(value)
+    return record
+
+
+def index_record(entry: IndexEntry, derived: DerivedStatus, as_of: str) -> dict[str, Any]:
+    """A PyPI index row, with the status derived from its release date."""
+    return {
+        "source": "pypi-index",
+        "id": normalize(entry.name),
+        "pypi": entry.name,
+        "latest": {"version": entry.version, "month": entry.month},
+        "popularity": entry.rank,
+        "status": derived.status,
+        "reason": derived.reason,
+        "as_of": as_of,
+        "also": [],
+    }
+
+
+def _latest(library: Library) -> str:
+    if library.latest is None:
+        return "-"
+    return f"{library.latest.version} ({library.latest.month})"
+
+
+def _status(library: Library) -> str:
+    style = _STATUS_STYLE[library.status]
+    label = library.kind if library.kind in ("stdlib", "django-only", "not-on-pypi") else ""
+    text = f"[{style}]{library.status}[/]"
+    return f"{text} [red]{label}[/]" if label else text
+
+
+def print_library_list(libraries: Sequence[Library], fmt: Format) -> None:
+    """Print the catalog listing."""
+    if fmt == "json":
+        print_json([library_record(library) for library in libraries])
+        return
+    headers = ("id", "status", "flask 3", "latest", "capabilities")
+    rows = [
+        (
+            lib.id,
+            lib.status if fmt == "markdown" else _status(lib),
+            lib.flask3,
+            _latest(lib),
+            ", ".join(lib.capabilities) or "-",
+        )
+        for lib in libraries
+    ]
+    if fmt == "markdown":
+        print_markdown_table(headers, rows)
+        return
+    table = Table(*headers, title=f"{len(rows)} libraries", title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    stdout().print(table)
+
+
+def _library_facts(library: Library) -> list[tuple[str, str]]:
+    facts = [
+        ("PyPI", library.pypi or "-"),
+        ("what for", library.summary),
+        ("kind", library.kind),
+        ("status", library.status),
+        ("Flask 3", library.flask3 + (f" ({library.flask3_note})" if library.flask3_note else "")),
+        ("works from", library.works_from or "-"),
+        ("latest", _latest(library)),
+        ("popularity", f"#{library.popularity}" if library.popularity else "not ranked"),
+        ("imports", ", ".join(library.imports) or "-"),
+        ("capabilities", ", ".join(library.capabilities) or "-"),
+    ]
+    optional = [
+        ("covers", ", ".join(library.covers)),
+        ("requires", ", ".join(library.requires)),
+        ("conflicts", ", ".join(library.conflicts)),
+        ("services", ", ".join(library.services)),
+        ("successor", library.successor or ""),
+        ("why", library.reason or ""),
+        ("migration", library.migration or ""),
+        ("not wired", library.not_wired_reason or ""),
+        ("pros", "; ".join(library.pros)),
+        ("cons", "; ".join(library.cons)),
+    ]
+    facts += [(key, value) for key, value in optional if value]
+    facts.append(("facts as of", f"{library.as_of}: " + ", ".join(library.sources)))
+    return facts
+
+
+def print_library(library: Library, also: Sequence[Library], fmt: Format) -> None:
+    """Print everything known about one library."""
+    if fmt == "json":
+        print_json(library_record(library, also))
+        return
+    facts = _library_facts(library)
+    if also:
+        facts.append(("also named so", ", ".join(f"{o.id} ({o.status})" for o in also)))
+    if fmt == "markdown":
+        print(f"## {library.pypi or library.id}\n")
+        print_markdown_table(("fact", "value"), facts)
+        return
+    table = Table(show_header=False, title=library.pypi or library.id, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in facts:
+        table.add_row(key, value)
+    stdout().print(table)
+
+
+def print_index_entry(record: dict[str, Any], fmt: Format) -> None:
+    """Print what the PyPI index says about a library the catalog does not curate."""
+    if fmt == "json":
+        print_json(record)
+        return
+    latest = record["latest"]
+    facts = [
+        ("PyPI", record["pypi"]),
+        ("curated", "no: facts from the PyPI index"),
+        ("status", f"{record['status']} (derived: {record['reason']})"),
+        ("latest", f"{latest['version']} ({latest['month']})"),
+        ("popularity", f"#{record['popularity']}" if record["popularity"] else "not ranked"),
+        ("facts as of", record["as_of"]),
+    ]
+    if fmt == "markdown":
+        print_markdown_table(("fact", "value"), facts)
+        return
+    table = Table(show_header=False, title=record["pypi"], title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in facts:
+        table.add_row(key, value)
+    stdout().print(table)
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def print_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print a GitHub-flavoured Markdown table."""
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "---|" * len(headers))
+    for row in rows:
+        print("| " + " | ".join(_cell(str(cell)) for cell in row) + " |")

@@ -1,0 +1,1 @@
+"""The pure core: needs, catalog data and recommendations in, plain data out."""

@@ -1,0 +1,77 @@
+"""How a candidate library is scored for a capability, with every point explained."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from recommender.core.models import Library
+
+# Points per criterion. They are deliberately few and coarse, so a person can follow the sum.
+STATUS_POINTS = {"active": 3, "maintenance": 1}
+FLASK3_POINTS = {"yes": 2, "unknown": 0}
+RECENT_MONTHS, OLDER_MONTHS = 12, 24
+POPULAR_RANKS = ((1000, 3), (3000, 2), (8000, 1))
+LIGHT_DEPENDENCIES, HEAVY_DEPENDENCIES = 2, 8
+PROFILE_FIT = 3
+EXTRA_ANSWER = 3
+UNUSED_FEATURE = -1
+PULLED_IN_REQUIREMENT = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A candidate's total and the reasons behind it, best reasons first."""
+
+    total: int
+    reasons: tuple[str, ...]
+
+
+def months_between(earlier: str, later: str) -> int:
+    """Whole months from one YYYY-MM to another."""
+    (y1, m1), (y2, m2) = (map(int, earlier.split("-")[:2]), map(int, later.split("-")[:2]))
+    return (y2 - y1) * 12 + (m2 - m1)
+
+
+def score(
+    library: Library,
+    *,
+    unanswered: Collection[str],
+    known: Collection[str],
+    profile: str,
+    api_first: bool,
+) -> Score:
+    """Score a live candidate; `unanswered` are wanted capabilities still open, `known` all wanted."""
+    points: list[tuple[int, str]] = [
+        (STATUS_POINTS.get(library.status, 0), f"{library.status}"),
+        (FLASK3_POINTS.get(library.flask3, 0), "works on Flask 3" if library.flask3 == "yes" else
+         "Flask 3 support unconfirmed"),
+    ]
+    if library.latest is not None:
+        age = months_between(library.latest.month, library.as_of)
+        recency = 2 if age <= RECENT_MONTHS else 1 if age <= OLDER_MONTHS else 0
+        points.append((recency, f"last release {library.latest.version} in {library.latest.month}"))
+    rank = library.popularity
+    popularity = next((p for limit, p in POPULAR_RANKS if rank is not None and rank <= limit), 0)
+    points.append((popularity, f"download rank #{rank}" if rank else "not in the top downloads"))
+    deps = library.dependencies
+    if deps is not None:
+        weight = 1 if deps <= LIGHT_DEPENDENCIES else -1 if deps >= HEAVY_DEPENDENCIES else 0
+        points.append((weight, f"{deps} runtime dependencies"))
+    if profile in library.traits:
+        points.append((PROFILE_FIT, f"fits the {profile} profile"))
+    if api_first and "api-first" in library.traits:
+        points.append((1, "made for JSON APIs"))
+    answers = [cap for cap in (*library.capabilities, *library.covers) if cap in unanswered]
+    if len(answers) > 1:
+        extra = EXTRA_ANSWER * (len(answers) - 1)
+        points.append((extra, f"one library answers {', '.join(answers)}"))
+    unused = [cap for cap in (*library.capabilities, *library.covers) if cap not in known]
+    if unused:
+        points.append((UNUSED_FEATURE * len(unused), f"brings unasked {', '.join(unused)}"))
+    pulled = [cap for cap in library.requires if cap not in known]
+    if pulled:
+        points.append((PULLED_IN_REQUIREMENT * len(pulled), f"needs {', '.join(pulled)} too"))
+    total = sum(value for value, _ in points)
+    ordered = sorted(points, key=lambda item: -item[0])
+    return Score(total, tuple(f"{text} ({value:+d})" for value, text in ordered))

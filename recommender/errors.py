@@ -1,0 +1,29 @@
+"""The one exception hierarchy of flask-pick; each class carries its exit code."""
+
+from __future__ import annotations
+
+
+class FlaskPickError(Exception):
+    """A failure the person can act on: unknown library, target exists, a broken catalog file."""
+
+    exit_code = 1
+
+
+class UsageError(FlaskPickError):
+    """The command was called wrongly: unknown need or value, bad name, unreadable answers file."""
+
+    exit_code = 2
+
+
+class CatalogError(FlaskPickError):
+    """A catalog file is missing, unreadable or does not follow the schema."""
+
+
+class UnknownLibraryError(FlaskPickError):
+    """A name matches nothing in the catalog or the PyPI index."""
+
+
+class Interrupted(FlaskPickError):
+    """The person pressed Ctrl-C or Esc."""
+
+    exit_code = 130

@@ -1,0 +1,198 @@
+"""The engine's rules on tiny catalogs built in code."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.core.engine import recommend
+from recommender.core.models import Catalog, Recommendation, Release
+from recommender.core.needs import Need, NeedValue, Vocabulary, resolve_needs
+from recommender.errors import FlaskPickError, UnknownLibraryError, UsageError
+from tests.unit.catalog_builder import builtin, library, make_catalog
+
+VOCABULARY = Vocabulary(
+    (
+        Need(
+            "auth",
+            "?",
+            (
+                NeedValue("none", ""),
+                NeedValue("session", "", capabilities=("login", "password-hashing")),
+                NeedValue("full", "", capabilities=("login", "password-hashing", "roles")),
+            ),
+            (((), "none"),),
+        ),
+        Need(
+            "database",
+            "?",
+            (
+                NeedValue("none", ""),
+                NeedValue("sqlite", "", capabilities=("orm",), builtins=("sqlite3",)),
+                NeedValue("postgresql", "", capabilities=("orm", "pg"), services=("postgresql",)),
+            ),
+            (((), "none"),),
+        ),
+        Need(
+            "migrations",
+            "?",
+            (NeedValue("yes", "", capabilities=("migrations",)), NeedValue("no", "")),
+            (((), "no"),),
+        ),
+        Need(
+            "profile",
+            "?",
+            (NeedValue("lightweight", ""), NeedValue("balanced", ""), NeedValue("batteries", "")),
+            (((), "balanced"),),
+        ),
+    )
+)
+
+LOGIN = library("flask-login", capabilities=("login",), requires=("password-hashing",),
+                popularity=800, dependencies=2, traits=("lightweight",))
+HASHER = library("argon2-cffi", capabilities=("password-hashing",), kind="library", popularity=400)
+SECURITY = library(
+    "flask-security-too",
+    capabilities=("login", "roles"),
+    covers=("password-hashing",),
+    popularity=9000,
+    dependencies=9,
+    traits=("batteries",),
+    conflicts=("flask-login",),
+)
+ORM = library("flask-sqlalchemy", capabilities=("orm",), popularity=700,
+              latest=Release("3.1.1", "2023-09"))
+LITE = library("flask-sqlalchemy-lite", capabilities=("orm",), traits=("lightweight",))
+MIGRATE = library("flask-migrate", capabilities=("migrations",), requires=("orm",),
+                  conflicts=("flask-sqlalchemy-lite",), popularity=1800)
+PG = library("psycopg", capabilities=("pg",), services=("postgresql",), kind="library")
+DEAD = library(
+    "flask-jwt", capabilities=("login",), status="abandoned", successor="flask-login",
+    reason="No release since 2015-11.",
+)
+SCRIPT = library(
+    "flask-script", capabilities=(), status="abandoned", successor="flask-cli",
+    reason="Flask has its own CLI.",
+)
+UNWIRED = library("flask-peewee", capabilities=("orm",), wired=False, not_wired_reason="rare")
+
+CATALOG = make_catalog(
+    LOGIN, HASHER, SECURITY, ORM, LITE, MIGRATE, PG, DEAD, SCRIPT, UNWIRED,
+    builtins=(builtin("sqlite3", "sqlite-driver"), builtin("flask-cli", "cli")),
+)
+
+
+def run(catalog: Catalog = CATALOG, *, with_: tuple[str, ...] = (),
+        without: tuple[str, ...] = (), **given: str) -> Recommendation:
+    needs = resolve_needs(VOCABULARY, given)
+    return recommend(catalog, VOCABULARY, needs, with_, without)
+
+
+def test_session_auth_picks_the_small_pieces() -> None:
+    rec = run(auth="session", database="sqlite")
+    assert rec.ids == ("argon2-cffi", "flask-login", "flask-sqlalchemy")
+
+
+def test_full_auth_prefers_one_library_that_covers_three() -> None:
+    rec = run(auth="full", database="sqlite")
+    assert "flask-security-too" in rec.ids
+    assert "flask-login" not in rec.ids
+    assert "argon2-cffi" not in rec.ids  # covered: no separate hasher
+
+
+def test_requirements_are_pulled_in() -> None:
+    rec = run(migrations="yes")
+    assert set(rec.ids) == {"flask-migrate", "flask-sqlalchemy"}
+
+
+def test_lightweight_orm_is_skipped_when_it_would_strand_migrations() -> None:
+    rec = run(database="sqlite", migrations="yes", profile="lightweight")
+    assert "flask-sqlalchemy" in rec.ids
+    lite = next(a for p in rec.picks for a in p.alternatives if a.id == "flask-sqlalchemy-lite")
+    assert "conflicts with flask-migrate" in lite.why_not or "would leave" in lite.why_not
+
+
+def test_lightweight_orm_wins_without_migrations() -> None:
+    rec = run(database="sqlite", profile="lightweight")
+    assert rec.ids == ("flask-sqlalchemy-lite",)
+
+
+@pytest.mark.parametrize("dead", ["flask-jwt", "Flask_JWT", "FLASK-JWT"])
+def test_forcing_a_dead_library_warns_and_uses_its_successor(dead: str) -> None:
+    rec = run(auth="session", database="sqlite", with_=(dead,))
+    assert "flask-jwt" not in rec.ids
+    assert "flask-login" in rec.ids
+    (warning,) = rec.warnings
+    assert warning.library == "flask-jwt"
+    assert warning.successor == "flask-login"
+    assert "2015-11" in warning.message
+
+
+def test_forcing_a_dead_library_replaced_by_a_builtin_lists_the_builtin() -> None:
+    rec = run(with_=("flask_script",))
+    assert rec.ids == ()
+    assert rec.warnings[0].successor == "flask-cli"
+    assert [use.builtin.id for use in rec.builtins] == ["flask-cli"]
+
+
+def test_dead_and_unwired_candidates_lose_with_a_reason() -> None:
+    rec = run(auth="session", database="sqlite")
+    login = next(p for p in rec.picks if p.library.id == "flask-login")
+    why = {alt.id: alt.why_not for alt in login.alternatives}
+    assert why["flask-jwt"].startswith("abandoned")
+    assert "use flask-login" in why["flask-jwt"]
+    orm = next(p for p in rec.picks if p.library.id == "flask-sqlalchemy")
+    assert "not wired" in {a.id: a.why_not for a in orm.alternatives}["flask-peewee"]
+
+
+def test_without_picks_the_next_candidate() -> None:
+    rec = run(database="sqlite", without=("flask-sqlalchemy",))
+    assert rec.ids == ("flask-sqlalchemy-lite",)
+
+
+def test_without_every_candidate_names_the_unanswered_need() -> None:
+    with pytest.raises(FlaskPickError, match=r"no library can answer orm \(asked by database=sqlite\)"):
+        run(database="sqlite", without=("flask-sqlalchemy", "flask-sqlalchemy-lite"))
+
+
+def test_conflicting_forced_libraries_are_refused() -> None:
+    with pytest.raises(FlaskPickError, match="conflicts with"):
+        run(with_=("flask-login", "flask-security-too"))
+
+
+def test_unknown_library_suggests_names() -> None:
+    with pytest.raises(UnknownLibraryError, match="did you mean flask-login"):
+        run(with_=("flask-logn",))
+
+
+def test_forcing_an_unwired_library_is_refused() -> None:
+    with pytest.raises(FlaskPickError, match="not wired"):
+        run(with_=("flask-peewee",))
+
+
+def test_builtins_and_services_are_reported() -> None:
+    rec = run(database="postgresql")
+    assert rec.services == ("postgresql",)
+    assert "psycopg" in rec.ids
+    rec = run(database="sqlite")
+    assert [use.builtin.id for use in rec.builtins] == ["sqlite3"]
+
+
+def test_every_pick_has_reasons_and_every_loser_a_why_not() -> None:
+    rec = run(auth="full", database="postgresql", migrations="yes")
+    for pick in rec.picks:
+        assert pick.reasons
+        assert all(alt.why_not for alt in pick.alternatives)
+
+
+def test_unknown_need_and_value_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="unknown need 'colour'"):
+        run(colour="blue")
+    with pytest.raises(UsageError, match="auth=magic is not valid; auth takes one of: none"):
+        run(auth="magic")
+
+
+def test_same_input_same_output() -> None:
+    first = run(auth="full", database="postgresql", migrations="yes")
+    assert all(run(auth="full", database="postgresql", migrations="yes") == first for _ in range(3))
+
+
