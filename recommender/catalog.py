@@ -34,18 +34,19 @@ _SERVICES = ("postgresql", "mysql", "redis", "mongodb", "smtp", "rabbitmq")
 T = TypeVar("T")
 
 
-def read_yaml(path: Path) -> object:
+def read_yaml(path: Path, where: str | None = None) -> object:
     """Parse one YAML file, turning I/O and syntax problems into a one-line CatalogError."""
+    where = where or path.name
     try:
         with path.open(encoding="utf-8") as stream:
             return yaml.load(stream, Loader=_Loader)  # noqa: S506 - a safe loader
     except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise CatalogError(f"{where}: cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CatalogError(f"{path}:{line}: {problem}") from exc
+        raise CatalogError(f"{where}:{line}: {problem}") from exc
 
 
 class _Entry:
@@ -238,7 +239,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
     seen: dict[str, str] = {}
     for path in sorted((root / "extensions").glob("*.yaml")):
         where = f"extensions/{path.name}"
-        library = _library(read_yaml(path), where, known)
+        library = _library(read_yaml(path, where), where, known)
         if library.id != path.stem:
             raise CatalogError(f"{where}: entry '{library.id}': field 'id' must match the file name")
         if library.id in seen:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from recommender import __version__, console
 from recommender.console import Format
 from recommender.errors import FlaskPickError, UnknownLibraryError, UsageError
+
+if TYPE_CHECKING:
+    from recommender.core.models import Recommendation
 
 app = typer.Typer(
     name="flask-pick",
@@ -109,6 +113,142 @@ def catalog_show(
     raise UnknownLibraryError(
         f"no library named {name!r} in the catalog or on PyPI's flask-* list; {hint}"
     )
+
+
+NeedOption = Annotated[
+    list[str] | None,
+    typer.Option("--need", "-n", help="A need as KEY=VALUE, e.g. auth=session (repeatable)."),
+]
+PresetOption = Annotated[
+    str | None, typer.Option(help="Start from a named preset: minimal, webapp, api, ...")
+]
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(help="A YAML or JSON file {needs: {...}, with: [...], without: [...]}."),
+]
+WithOption = Annotated[
+    list[str] | None, typer.Option("--with", help="Force a library into the stack (repeatable).")
+]
+WithoutOption = Annotated[
+    list[str] | None,
+    typer.Option("--without", help="Keep a library out and take the next best (repeatable)."),
+]
+
+
+def _recommend_from(
+    preset: str | None,
+    answers: Path | None,
+    need: list[str] | None,
+    with_: list[str] | None,
+    without: list[str] | None,
+    extra: dict[str, str] | None = None,
+) -> Recommendation:
+    from recommender.answers import build_request
+    from recommender.catalog import shipped_catalog, shipped_vocabulary
+    from recommender.core.engine import recommend
+    from recommender.core.needs import resolve_needs
+
+    vocabulary = shipped_vocabulary()
+    request = build_request(
+        vocabulary,
+        preset=preset,
+        answers=answers,
+        need_flags=need or [],
+        with_names=with_ or [],
+        without_names=without or [],
+    )
+    needs = resolve_needs(vocabulary, {**request.needs, **(extra or {})})
+    return recommend(
+        shipped_catalog(), vocabulary, needs, request.with_names, request.without_names
+    )
+
+
+@app.command("recommend")
+def recommend_command(
+    need: NeedOption = None,
+    preset: PresetOption = None,
+    answers: AnswersOption = None,
+    with_: WithOption = None,
+    without: WithoutOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Recommend a stack for the app's needs, with reasons and warnings."""
+    rec = _recommend_from(preset, answers, need, with_, without)
+    console.print_recommendation(rec, fmt)
+
+
+@app.command("compare")
+def compare_command(
+    libraries: Annotated[
+        list[str] | None, typer.Argument(help="Libraries to compare side by side.")
+    ] = None,
+    preset: Annotated[
+        list[str] | None, typer.Option("--preset", help="A preset to compare (repeatable).")
+    ] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", help="The same needs under several profiles (repeatable)."),
+    ] = None,
+    need: NeedOption = None,
+    answers: AnswersOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Compare libraries, or whole stacks (--preset A --preset B, --profile A --profile B)."""
+    from recommender.core.compare import compare_stacks
+
+    presets, profiles = preset or [], profile or []
+    if libraries and (presets or profiles):
+        raise UsageError("compare either libraries or stacks (--preset/--profile), not both")
+    if libraries:
+        from recommender.catalog import shipped_catalog
+        from recommender.core.names import NameIndex
+
+        index = NameIndex.build(shipped_catalog())
+        found = [index.require(name) for name in libraries]
+        console.print_library_comparison(found, fmt)
+        return
+    if len(presets) + len(profiles) < 2 and not (presets and profiles):
+        raise UsageError(
+            "give two or more libraries, --preset A --preset B, or --profile A --profile B"
+        )
+    stacks: list[tuple[str, Recommendation]] = []
+    if profiles:
+        for name in profiles:
+            for base in presets or [None]:
+                label = f"{base}/{name}" if base else name
+                rec = _recommend_from(base, answers, need, None, None, {"profile": name})
+                stacks.append((label, rec))
+    else:
+        stacks = [(name, _recommend_from(name, answers, need, None, None)) for name in presets]
+    console.print_stack_comparison(compare_stacks(stacks), fmt)
+
+
+@app.command("new")
+def new_command(
+    path: Annotated[Path, typer.Argument(help="The project folder to create (its name names it).")],
+    need: NeedOption = None,
+    preset: PresetOption = None,
+    answers: AnswersOption = None,
+    with_: WithOption = None,
+    without: WithoutOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; use defaults.")] = False,
+    name: Annotated[str | None, typer.Option(help="The Python package name.")] = None,
+    no_git: Annotated[bool, typer.Option("--no-git", help="Do not create a git repository.")] = False,
+) -> None:
+    """Create a new Flask project with the recommended stack wired in."""
+    from recommender.render import plan_project, render_project
+
+    given = bool(need or preset or answers or with_ or without)
+    if not given and not yes and not sys.stdin.isatty():
+        raise UsageError(
+            "standard input is not a terminal and no needs were given; "
+            "pass --preset, --need KEY=VALUE, --answers FILE or --yes"
+        )
+    rec = _recommend_from(preset, answers, need, with_, without)
+    project = plan_project(path, name, rec)
+    console.print_recommendation(rec, "table")
+    made_repo = render_project(project, rec, git=not no_git)
+    console.print_next_steps(path, project.package, made_repo)
 
 
 def _check_choice(option: str, value: str | None, choices: object) -> None:

@@ -6,12 +6,14 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, Literal
 
 from rich.console import Console
 from rich.table import Table
 
-from recommender.core.models import Library
+from recommender.core.compare import StackComparison, library_facts
+from recommender.core.models import Library, Recommendation
 from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
 
 Format = Literal["table", "json", "markdown"]
@@ -190,3 +192,163 @@ def print_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) 
     print("|" + "---|" * len(headers))
     for row in rows:
         print("| " + " | ".join(_cell(str(cell)) for cell in row) + " |")
+
+
+def recommendation_record(rec: Recommendation) -> dict[str, Any]:
+    """A recommendation as the JSON document `recommend --format json` prints."""
+    return {
+        "needs": dict(rec.needs),
+        "libraries": [
+            {
+                "id": pick.library.id,
+                "pypi": pick.library.pypi,
+                "summary": pick.library.summary,
+                "capabilities": list(pick.capabilities),
+                "reasons": list(pick.reasons),
+                "alternatives": [
+                    {"id": alt.id, "why_not": alt.why_not} for alt in pick.alternatives
+                ],
+            }
+            for pick in rec.picks
+        ],
+        "builtin": [
+            {
+                "id": use.builtin.id,
+                "name": use.builtin.name,
+                "need": use.need,
+                "how": use.builtin.how,
+            }
+            for use in rec.builtins
+        ],
+        "warnings": [
+            {"library": w.library, "message": w.message, "successor": w.successor}
+            for w in rec.warnings
+        ],
+        "services": list(rec.services),
+    }
+
+
+def print_recommendation(rec: Recommendation, fmt: Format) -> None:
+    """Print a stack: each pick with what it is for and why, built-ins, warnings, services."""
+    if fmt == "json":
+        print_json(recommendation_record(rec))
+        return
+    rows = [
+        (pick.library.pypi or pick.library.id, pick.library.summary, "; ".join(pick.reasons))
+        for pick in rec.picks
+    ]
+    builtin_rows = [(use.builtin.name, use.need, use.builtin.how) for use in rec.builtins]
+    if fmt == "markdown":
+        print("## Stack\n")
+        print_markdown_table(("library", "what it is for", "why"), rows)
+        if builtin_rows:
+            print("\n## Built in\n")
+            print_markdown_table(("built-in", "need", "how"), builtin_rows)
+        for warning in rec.warnings:
+            print(f"\n> **Warning:** {warning.message}")
+        if rec.services:
+            print(f"\nServices: {', '.join(rec.services)}")
+        return
+    out = stdout()
+    table = Table("library", "what it is for", "why", title="Recommended stack", title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    if builtin_rows:
+        built = Table("built-in", "need", "how", title="Already in Flask", title_justify="left")
+        for row in builtin_rows:
+            built.add_row(*row)
+        out.print(built)
+    for warning in rec.warnings:
+        out.print(f"[bold red]warning:[/] {warning.message}", markup=True)
+    if rec.services:
+        out.print(f"services: {', '.join(rec.services)}")
+
+
+def comparison_record(comparison: StackComparison) -> dict[str, Any]:
+    """A stack comparison as JSON-ready data."""
+    return {
+        "mode": "stacks",
+        "stacks": [
+            {
+                "label": column.label,
+                "needs": dict(column.needs),
+                "libraries": list(column.libraries),
+                "dependencies": column.dependencies,
+                "services": list(column.services),
+                "warnings": list(column.warnings),
+            }
+            for column in comparison.columns
+        ],
+        "capabilities": [
+            {"capability": row.capability, "picks": list(row.picks), "differs": row.differs}
+            for row in comparison.rows
+        ],
+    }
+
+
+def print_stack_comparison(comparison: StackComparison, fmt: Format) -> None:
+    """Print stacks side by side, differences marked."""
+    if fmt == "json":
+        print_json(comparison_record(comparison))
+        return
+    labels = [column.label for column in comparison.columns]
+    rows = [
+        (("* " if row.differs else "") + row.capability, *row.picks) for row in comparison.rows
+    ]
+    rows.append(("dependencies", *(str(c.dependencies) for c in comparison.columns)))
+    rows.append(("services", *(", ".join(c.services) or "-" for c in comparison.columns)))
+    if fmt == "markdown":
+        print_markdown_table(("capability", *labels), rows)
+        print("\n`*` marks a capability the stacks answer differently.")
+        return
+    table = Table("capability", *labels, title="Stacks side by side", title_justify="left")
+    for row, source in zip(rows, [*comparison.rows, None, None], strict=True):
+        style = "bold yellow" if source is not None and source.differs else None
+        table.add_row(*row, style=style)
+    out = stdout()
+    out.print(table)
+    out.print("* marks a capability the stacks answer differently.")
+
+
+def library_comparison_record(libraries: Sequence[Library]) -> dict[str, Any]:
+    """Libraries compared, as JSON-ready data."""
+    return {
+        "mode": "libraries",
+        "libraries": [library_record(library) for library in libraries],
+    }
+
+
+def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
+    """Print libraries side by side, one column each."""
+    if fmt == "json":
+        print_json(library_comparison_record(libraries))
+        return
+    facts = [library_facts(library) for library in libraries]
+    labels = [label for label, _ in facts[0]]
+    rows = [
+        (label, *(dict(column)[label] for column in facts)) for label in labels
+    ]
+    names = [library.pypi or library.id for library in libraries]
+    if fmt == "markdown":
+        print_markdown_table(("", *names), rows)
+        return
+    table = Table("", *names, title="Libraries side by side", title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    stdout().print(table)
+
+
+def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
+    """Tell the person what to run next."""
+    out = stdout()
+    where = "a git repository with one commit" if made_repo else "no git repository"
+    out.print(f"\n[bold green]Created[/] {path} ({where}). Next:", markup=True)
+    for step in (
+        f"cd {path}",
+        "python -m venv .venv && . .venv/bin/activate",
+        "pip install -e '.[dev]'",
+        "pytest",
+        f"flask --app {package} run --debug",
+    ):
+        out.print(f"  {step}", markup=False)

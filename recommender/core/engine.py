@@ -17,7 +17,7 @@ from recommender.core.models import (
 from recommender.core.names import NameIndex
 from recommender.core.needs import Needs, Vocabulary
 from recommender.core.scoring import score
-from recommender.errors import FlaskPickError, UnknownLibraryError, UsageError
+from recommender.errors import FlaskPickError, UsageError
 
 
 def dead_because(library: Library) -> str:
@@ -42,6 +42,7 @@ class _Stack:
     wanted: dict[str, str]
     order: dict[str, int]
     excluded: set[str]
+    wired_only: bool
     picks: dict[str, Pick] = field(default_factory=dict)
     answered: dict[str, str] = field(default_factory=dict)
 
@@ -74,8 +75,8 @@ class _Stack:
         if library.is_dead:
             successor = f"; use {library.successor}" if library.successor else ""
             return f"{dead_because(library)}{successor}"
-        if not library.wired:
-            return f"not wired into the generated project: {library.not_wired_reason or 'none'}"
+        if not library.wired and self.wired_only:
+            return f"not wired into generated projects: {library.not_wired_reason or 'none'}"
         if library.id in self.excluded:
             return "excluded with --without"
         clash = self.conflict(library, [*(p.library for p in self.picks.values()), *extra])
@@ -98,23 +99,21 @@ class _Stack:
         return None
 
 
-def _resolve(index: NameIndex, name: str) -> Library:
-    match = index.find(name)
-    if match is None:
-        near = index.suggest(name)
-        hint = f"; did you mean {' or '.join(near)}?" if near else ""
-        raise UnknownLibraryError(f"no library named {name!r} in the catalog{hint}")
-    return match.library
-
-
 def recommend(
     catalog: Catalog,
     vocabulary: Vocabulary,
     needs: Needs,
     with_names: Iterable[str] = (),
     without_names: Iterable[str] = (),
+    *,
+    wired_only: bool = False,
 ) -> Recommendation:
-    """The stack for resolved needs, with forced (`--with`) and excluded (`--without`) names."""
+    """The stack for resolved needs, with forced (`--with`) and excluded (`--without`) names.
+
+    Wired libraries (the template generates them) always rank first. With `wired_only`, as for
+    `flask-pick new`, nothing else is picked; otherwise an unwired library may answer a need
+    no wired one does, with a warning that it must be added by hand.
+    """
     index = NameIndex.build(catalog)
     answers = dict(needs)
     wanted: dict[str, str] = {}
@@ -132,12 +131,12 @@ def recommend(
                 builtins.append(BuiltinUse(builtin, f"{need.key}={value.name}"))
         services.update(value.services)
 
-    excluded = {_resolve(index, name).id for name in without_names}
+    excluded = {index.require(name).id for name in without_names}
     order = {cap: position for position, (cap, _) in enumerate(catalog.capabilities)}
-    stack = _Stack(catalog, wanted, order, excluded)
+    stack = _Stack(catalog, wanted, order, excluded, wired_only)
     warnings: list[StackWarning] = []
     for name in with_names:
-        _force(stack, _resolve(index, name), warnings, builtins)
+        _force(stack, index.require(name), warnings, builtins)
 
     profile = answers.get("profile", "balanced")
     api_first = answers.get("kind") == "api"
@@ -147,6 +146,17 @@ def recommend(
 
     _prune(stack)
     picks = tuple(sorted(stack.picks.values(), key=lambda pick: pick.library.id))
+    for pick in picks:
+        if not pick.library.wired:
+            warnings.append(
+                StackWarning(
+                    library=pick.library.id,
+                    message=f"{pick.library.pypi} is not wired into generated projects yet "
+                    f"({pick.library.not_wired_reason or 'no template fragment'}); "
+                    "`flask-pick new` cannot generate this stack, add it by hand",
+                    successor=None,
+                )
+            )
     for pick in picks:
         services.update(pick.library.services)
     return Recommendation(
@@ -183,7 +193,7 @@ def _force(
         return
     if library.id in stack.excluded:
         raise UsageError(f"{library.id} is both forced with --with and excluded with --without")
-    if not library.wired:
+    if not library.wired and stack.wired_only:
         raise FlaskPickError(
             f"{library.id} is not wired into generated projects "
             f"({library.not_wired_reason or 'no reason recorded'}); add it by hand after `new`"
@@ -218,16 +228,20 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
     if not viable:
         tried = "; ".join(f"{alt.id}: {alt.why_not}" for alt in losers) or "no candidates"
         raise FlaskPickError(f"no library can answer {cap} (asked by {asked_by}): {tried}")
-    viable.sort(key=lambda item: (-item[0].total, item[1].id))
+    # A library the template wires beats any that it does not: the stack must be generatable.
+    # An unwired library with a not_wired_reason was left out on purpose; one without is
+    # simply not wired yet, and ranks before it.
+    viable.sort(
+        key=lambda item: (
+            not item[1].wired, bool(item[1].not_wired_reason), -item[0].total, item[1].id
+        )
+    )
     best_score, best = viable[0]
     for result, library in viable[1:]:
-        losers.append(
-            Alternative(
-                library.id,
-                f"scored {result.total} to {best.id}'s {best_score.total}: "
-                + ", ".join(result.reasons),
-            )
+        lost = "not wired into generated projects" if best.wired and not library.wired else (
+            f"scored {result.total} to {best.id}'s {best_score.total}"
         )
+        losers.append(Alternative(library.id, f"{lost}: " + ", ".join(result.reasons)))
     answered = tuple(
         c for c in (*best.capabilities, *best.covers) if c in stack.wanted or c == cap
     )

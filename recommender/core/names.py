@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from recommender.core.models import Catalog, Library
+from recommender.errors import UnknownLibraryError
 
 _SEPARATORS = re.compile(r"[-_.\s]+")
 # `from flask.ext.sqlalchemy import ...` was Flask's old redirect to flask_sqlalchemy.
@@ -68,6 +69,15 @@ class NameIndex:
         if not found:
             return None
         return Match(found[0], found[1:])
+
+    def require(self, name: str) -> Library:
+        """The library a name means; an unknown name raises with "did you mean ...?"."""
+        match = self.find(name)
+        if match is None:
+            near = self.suggest(name)
+            hint = f"; did you mean {' or '.join(near)}?" if near else ""
+            raise UnknownLibraryError(f"no library named {name!r} in the catalog{hint}")
+        return match.library
 
     def suggest(self, name: str, limit: int = 3) -> tuple[str, ...]:
         """Known names close to an unknown one, for "did you mean ...?"."""

@@ -62,11 +62,12 @@ def score(
         points.append((PROFILE_FIT, f"fits the {profile} profile"))
     if api_first and "api-first" in library.traits:
         points.append((1, "made for JSON APIs"))
-    answers = [cap for cap in (*library.capabilities, *library.covers) if cap in unanswered]
+    offered = tuple(dict.fromkeys((*library.capabilities, *library.covers)))
+    answers = [cap for cap in offered if cap in unanswered]
     if len(answers) > 1:
         extra = EXTRA_ANSWER * (len(answers) - 1)
         points.append((extra, f"one library answers {', '.join(answers)}"))
-    unused = [cap for cap in (*library.capabilities, *library.covers) if cap not in known]
+    unused = [cap for cap in offered if cap not in known]
     if unused:
         points.append((UNUSED_FEATURE * len(unused), f"brings unasked {', '.join(unused)}"))
     pulled = [cap for cap in library.requires if cap not in known]

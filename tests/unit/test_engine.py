@@ -82,9 +82,9 @@ CATALOG = make_catalog(
 
 
 def run(catalog: Catalog = CATALOG, *, with_: tuple[str, ...] = (),
-        without: tuple[str, ...] = (), **given: str) -> Recommendation:
+        without: tuple[str, ...] = (), wired_only: bool = True, **given: str) -> Recommendation:
     needs = resolve_needs(VOCABULARY, given)
-    return recommend(catalog, VOCABULARY, needs, with_, without)
+    return recommend(catalog, VOCABULARY, needs, with_, without, wired_only=wired_only)
 
 
 def test_session_auth_picks_the_small_pieces() -> None:
@@ -196,3 +196,15 @@ def test_same_input_same_output() -> None:
     assert all(run(auth="full", database="postgresql", migrations="yes") == first for _ in range(3))
 
 
+
+
+def test_an_unwired_library_answers_only_when_nothing_wired_can_and_is_flagged() -> None:
+    rec = run(database="sqlite", wired_only=False,
+              without=("flask-sqlalchemy", "flask-sqlalchemy-lite"))
+    assert rec.ids == ("flask-peewee",)
+    (warning,) = rec.warnings
+    assert warning.library == "flask-peewee"
+    assert "not wired" in warning.message
+    rec = run(database="sqlite", wired_only=False)
+    assert rec.ids == ("flask-sqlalchemy",)
+    assert rec.warnings == ()

@@ -1,0 +1,187 @@
+"""Recommendation -> Copier answers -> a rendered project, written in full or not at all.
+
+This is the only module that calls Copier.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recommender import __version__
+from recommender.core.models import Recommendation
+from recommender.errors import FlaskPickError, UsageError
+from recommender.resources import template_dir
+
+PYTHON_VERSION = "3.11"
+_PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Names a generated package must not take: the modules every generated project imports,
+# plus the project's own top-level folders.
+_BASE_IMPORTS = frozenset(
+    {"flask", "werkzeug", "jinja2", "click", "itsdangerous", "markupsafe", "blinker", "dotenv",
+     "gunicorn", "pytest", "tests", "test", "app", "config", "migrations", "instance"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a project goes and what it is called."""
+
+    dest: Path
+    name: str
+    package: str
+
+
+def package_name(name: str) -> str:
+    """The Python package name derived from a project name (`My-App` -> `my_app`)."""
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+
+
+def plan_project(dest: Path, package: str | None, rec: Recommendation) -> Project:
+    """Check the destination and the package name before anything is written."""
+    dest = dest.expanduser().absolute()
+    name = dest.resolve().name if dest.exists() else dest.name
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise FlaskPickError(
+            f"{dest.name or dest} already exists and is not empty; "
+            "choose a new folder name (nothing was changed)"
+        )
+    if not dest.parent.is_dir():
+        raise UsageError(f"the folder {dest.parent} does not exist; create it first")
+    chosen = package or package_name(name)
+    if not _PACKAGE.match(chosen) or keyword.iskeyword(chosen):
+        raise UsageError(
+            f"{chosen!r} is not a valid Python package name; "
+            "use lower-case letters, digits and _ (or pass --name)"
+        )
+    imported = set(_BASE_IMPORTS)
+    for pick in rec.picks:
+        imported.update(pick.library.imports)
+    if chosen in imported:
+        raise UsageError(
+            f"package name {chosen!r} would shadow the {chosen} module the project imports; "
+            "pass --name with another name"
+        )
+    return Project(dest, name, chosen)
+
+
+def copier_data(project: Project, rec: Recommendation, secret_key: str) -> dict[str, Any]:
+    """The Copier answers that describe the project completely."""
+    return {
+        "project_name": project.name,
+        "package": project.package,
+        "description": f"{project.name}: a Flask application",
+        "python_version": PYTHON_VERSION,
+        "needs": dict(rec.needs),
+        "picks": list(rec.ids),
+        "stack": {
+            pick.library.id: {
+                "pypi": pick.library.pypi,
+                "summary": pick.library.summary,
+                "works_from": pick.library.works_from,
+                "reasons": list(pick.reasons),
+            }
+            for pick in rec.picks
+        },
+        "warnings": [
+            {"library": w.library, "message": w.message, "successor": w.successor}
+            for w in rec.warnings
+        ],
+        "services": list(rec.services),
+        "flask_pick_version": __version__,
+        "secret_key": secret_key,
+    }
+
+
+def _scrub_answers(project_dir: Path) -> None:
+    """Keep the machine's paths out of .copier-answers.yml: record the template by name."""
+    answers = project_dir / ".copier-answers.yml"
+    if not answers.exists():
+        return
+    lines = answers.read_text(encoding="utf-8").splitlines()
+    kept = [
+        "_src_path: flask-pick" if line.startswith("_src_path:") else line
+        for line in lines
+        if not line.startswith("_commit:")
+    ]
+    answers.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def _git_commit(project_dir: Path) -> bool:
+    """Make the generated tree the first commit; False when git is not installed."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME", "flask-pick"),
+        "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL", "flask-pick@localhost"),
+        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", "flask-pick"),
+        "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", "flask-pick@localhost"),
+    }
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "Initial project from flask-pick"],
+    ):
+        result = subprocess.run(
+            [git, *args], cwd=project_dir, env=env, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise FlaskPickError(f"git {args[0]} failed: {result.stderr.strip().splitlines()[-1]}")
+    return True
+
+
+def render_project(
+    project: Project, rec: Recommendation, *, git: bool = True, secret_key: str | None = None
+) -> bool:
+    """Render into a temporary folder beside the destination, then move it into place.
+
+    Returns whether a git repository was created. An error or Ctrl-C leaves nothing behind.
+    """
+    import copier
+
+    data = copier_data(project, rec, secret_key or secrets.token_hex(32))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{project.name}.flask-pick-", dir=project.dest.parent))
+    try:
+        rendered = scratch / project.name
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            copier.run_copy(
+                str(template_dir()),
+                rendered,
+                data=data,
+                defaults=True,
+                quiet=True,
+                unsafe=False,
+                cleanup_on_error=True,
+            )
+        _scrub_answers(rendered)
+        made_repo = git and _git_commit(rendered)
+        _move_into_place(rendered, project.dest)
+        return made_repo
+    except Exception as exc:
+        if isinstance(exc, FlaskPickError):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FlaskPickError(f"rendering the project failed: {message}") from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _move_into_place(rendered: Path, dest: Path) -> None:
+    if not dest.exists():
+        rendered.rename(dest)
+        return
+    # `flask-pick new .` in an empty folder: the folder stays, its content arrives.
+    for entry in sorted(rendered.iterdir()):
+        entry.rename(dest / entry.name)

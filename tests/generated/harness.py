@@ -1,0 +1,315 @@
+"""Render flask-pick's Copier template and hold the generated project to its bar.
+
+The bar, per project: in a virtualenv, `pip install -e '.[dev]'` succeeds, its own `pytest`
+passes, `ruff check .` and `ruff format --check .` are clean, `flask --app PKG routes` lists
+the routes, and gunicorn started with the project's own `gunicorn.conf.py` answers
+`GET /health` with 200.
+
+Virtualenvs are cached by the project's sorted requirement lines (one per distinct dependency
+set, reused across tests and sessions) and guarded by a file lock, so `pytest -n 2` is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = REPO / "templates" / "flask-app"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CACHE_DIR = Path(
+    os.environ.get("FLASK_PICK_TEST_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "flask-pick-tests"
+)
+# Variables from the developer's shell that would change how the generated project behaves.
+_LEAKY_ENV_PREFIXES = ("FLASK_", "DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "VIRTUAL_ENV")
+
+
+class StepError(AssertionError):
+    """A step of the bar failed; carries the command and its output."""
+
+
+@dataclass
+class StepResult:
+    name: str
+    seconds: float
+    output: str
+
+
+@dataclass
+class ProjectReport:
+    project: Path
+    package: str
+    steps: list[StepResult] = field(default_factory=list)
+
+    def step(self, name: str) -> StepResult:
+        return next(s for s in self.steps if s.name == name)
+
+    def summary(self) -> str:
+        parts = [f"{s.name} {s.seconds:.1f}s" for s in self.steps]
+        return f"{self.package}: " + ", ".join(parts)
+
+
+def load_answers(name: str) -> dict[str, Any]:
+    """Read tests/generated/data/<name>.yml."""
+    with (DATA_DIR / f"{name}.yml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    assert isinstance(data, dict)
+    return data
+
+
+def render(
+    answers: dict[str, Any],
+    dest: Path,
+    *,
+    mutate: Callable[[Path], None] | None = None,
+) -> Path:
+    """Render the template with `answers` into `dest` and return it.
+
+    The template is first copied to a scratch folder, so uncommitted edits are rendered
+    (Copier would read a git repository's HEAD) and `mutate` can alter the copy.
+    """
+    with tempfile.TemporaryDirectory(prefix="flask-pick-tpl-") as scratch:
+        template = Path(scratch) / "flask-app"
+        shutil.copytree(TEMPLATE_DIR, template, ignore=shutil.ignore_patterns("__pycache__"))
+        if mutate is not None:
+            mutate(template)
+        copier.run_copy(
+            src_path=str(template),
+            dst_path=dest,
+            data=answers,
+            defaults=True,
+            unsafe=False,
+            quiet=True,
+            vcs_ref=None,
+        )
+    return dest
+
+
+def empty_fragment(ext_id: str, hook: str = "init_app") -> Callable[[Path], None]:
+    """A `mutate` callback that leaves out one library's fragment (its init_app by default)."""
+
+    def _mutate(template: Path) -> None:
+        fragment = template / "includes" / "ext" / ext_id / f"{hook}.jinja"
+        assert fragment.is_file(), f"{ext_id} has no {hook} fragment"
+        fragment.write_text("", encoding="utf-8")
+
+    return _mutate
+
+
+def requirements(project: Path) -> list[str]:
+    """The project's runtime and dev requirement lines, sorted."""
+    with (project / "pyproject.toml").open("rb") as handle:
+        meta = tomllib.load(handle)["project"]
+    lines = list(meta.get("dependencies", []))
+    for extra in meta.get("optional-dependencies", {}).values():
+        lines.extend(extra)
+    return sorted(set(lines))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def venv_for(project: Path) -> Iterator[Path]:
+    """A locked virtualenv holding the project's dependencies (created once per set)."""
+    lines = requirements(project)
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    key = hashlib.sha256("\n".join([python, *lines]).encode()).hexdigest()[:16]
+    venv = CACHE_DIR / "venvs" / key
+    with _locked(CACHE_DIR / "locks" / f"{key}.lock"):
+        if not (venv / ".complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            _run([sys.executable, "-m", "venv", str(venv)], cwd=project, timeout=300)
+            _run(
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "hatchling", *lines],
+                cwd=project,
+                timeout=900,
+            )
+            (venv / ".complete").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield venv
+
+
+def clean_env(venv: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a generated project's commands run in."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_LEAKY_ENV_PREFIXES) and not key.endswith("_ENV")
+    }
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    env.pop("PYTHONPATH", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def dotenv(project: Path) -> dict[str, str]:
+    """The project's own .env, as a developer's shell would export it."""
+    values = {}
+    for line in (project / ".env").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _run(
+    cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> str:
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise StepError(f"`{' '.join(cmd)}` exited {proc.returncode} in {cwd}:\n{output[-6000:]}")
+    return output
+
+
+def _timed(report: ProjectReport, name: str, func: Callable[[], str]) -> str:
+    started = time.perf_counter()
+    output = func()
+    report.steps.append(StepResult(name, time.perf_counter() - started, output))
+    return output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def boot_gunicorn(project: Path, env: dict[str, str], timeout: float = 30) -> str:
+    """Start gunicorn with the project's own config, GET /health, stop it."""
+    port = free_port()
+    env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            ["gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise StepError(f"gunicorn exited {proc.returncode}:\n{log.read()[-4000:]}")
+                try:
+                    url = f"http://127.0.0.1:{port}/health"
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        status = response.status
+                        body = response.read().decode()
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    if time.monotonic() > deadline:
+                        log.seek(0)
+                        raise StepError(f"gunicorn never answered:\n{log.read()[-4000:]}") from None
+                    time.sleep(0.2)
+            if status != 200:
+                raise StepError(f"GET /health answered {status}: {body}")
+            return body
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def check_project(
+    project: Path,
+    *,
+    test_env: dict[str, str] | None = None,
+    run_env: dict[str, str] | None = None,
+) -> ProjectReport:
+    """Hold one rendered project to the whole bar; raise StepError on the first failure."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    package = answers["package"]
+    report = ProjectReport(project, package)
+    with venv_for(project) as venv:
+        env = clean_env(venv)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+        _timed(report, "install", lambda: _run([*pip, "-e", ".[dev]"], cwd=project, env=env))
+        tenv = clean_env(venv, test_env)
+        _timed(report, "pytest", lambda: _run(["pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=tenv))
+        _timed(report, "ruff", lambda: _run(["ruff", "check", "--no-cache", "."], cwd=project, env=env))
+        _timed(report, "format", lambda: _run(["ruff", "format", "--no-cache", "--check", "."], cwd=project, env=env))
+        denv = clean_env(venv, {**dotenv(project), **(run_env or {})})
+        routes = _timed(report, "routes", lambda: _run(["flask", "--app", package, "routes"], cwd=project, env=denv))
+        assert "/health" in routes, routes
+        if (project / "gunicorn.conf.py").exists():
+            penv = clean_env(
+                venv,
+                {
+                    f"{package.upper()}_ENV": "production",
+                    "SECRET_KEY": dotenv(project)["SECRET_KEY"],
+                    **(run_env or {}),
+                },
+            )
+            _timed(report, "gunicorn", lambda: boot_gunicorn(project, penv))
+    return report
+
+
+def project_tests_fail(project: Path, test_env: dict[str, str] | None = None) -> str:
+    """Run the project's own tests (in its dependency venv) and return their output if they fail.
+
+    Used by the mutation tests: the project is not installed, `PYTHONPATH` points at it.
+    """
+    with venv_for(project) as venv:
+        env = clean_env(venv, {**(test_env or {}), "PYTHONPATH": str(project)})
+        proc = subprocess.run(
+            ["pytest", "-q", "-x", "-p", "no:cacheprovider"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    output = proc.stdout + proc.stderr
+    if proc.returncode == 0:
+        raise StepError(f"the project's tests still pass with the wiring removed:\n{output[-3000:]}")
+    return output
+
+
+def summarize(report: ProjectReport) -> dict[str, Any]:
+    """Figures for one project: seconds per step and the project's own test count."""
+    pytest_out = report.step("pytest").output.strip().splitlines()
+    return {
+        "package": report.package,
+        "tests": pytest_out[-1] if pytest_out else "",
+        "seconds": {step.name: round(step.seconds, 1) for step in report.steps},
+    }

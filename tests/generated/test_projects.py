@@ -1,0 +1,140 @@
+"""Slow tests: render real projects from the template and hold each to the bar (harness.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+
+from . import harness
+
+pytestmark = pytest.mark.slow
+
+# Fixtures that need no server; postgresql and mysql run against real servers below.
+LOCAL_FIXTURES = ["minimal", "webapp", "api", "full-auth"]
+SERVER_FIXTURES = {
+    "postgresql": "FLASK_PICK_TEST_POSTGRES_URL",
+    "mysql": "FLASK_PICK_TEST_MYSQL_URL",
+}
+# Each wired library with an init_app fragment, and a fixture that picks it.
+MUTATIONS = {
+    "flask-sqlalchemy": "webapp",
+    "flask-migrate": "webapp",
+    "flask-login": "webapp",
+    "flask-wtf": "webapp",
+    "flask-mail": "full-auth",
+    "flask-security-too": "full-auth",
+    "flask-jwt-extended": "api",
+    "flask-smorest": "api",
+}
+
+
+def _server_url(variable: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        message = f"{variable} is not set: no database server to run this stack against"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def _render(name: str, tmp_path: Path, **kwargs: Any) -> tuple[dict[str, Any], Path]:
+    answers = harness.load_answers(name)
+    project = harness.render(answers, tmp_path / answers["project_name"], **kwargs)
+    return answers, project
+
+
+def _record(request: pytest.FixtureRequest, report: harness.ProjectReport) -> None:
+    summary = harness.summarize(report)
+    request.node.user_properties.append(("bar", summary))
+    print(json.dumps(summary))
+
+
+@pytest.mark.parametrize("name", LOCAL_FIXTURES)
+def test_generated_project_meets_the_bar(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    _, project = _render(name, tmp_path)
+    _record(request, harness.check_project(project))
+
+
+@pytest.mark.parametrize("name", sorted(SERVER_FIXTURES))
+def test_database_stack_runs_against_a_real_server(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = _server_url(SERVER_FIXTURES[name])
+    _, project = _render(name, tmp_path)
+    report = harness.check_project(
+        project, test_env={"TEST_DATABASE_URL": url}, run_env={"DATABASE_URL": url}
+    )
+    _record(request, report)
+
+
+@pytest.mark.parametrize(("ext_id", "name"), sorted(MUTATIONS.items()))
+def test_project_tests_fail_without_the_wiring(ext_id: str, name: str, tmp_path: Path) -> None:
+    answers, project = _render(name, tmp_path, mutate=harness.empty_fragment(ext_id))
+    assert ext_id in answers["picks"]
+    output = harness.project_tests_fail(project)
+    assert "failed" in output or "error" in output
+
+
+@pytest.mark.parametrize("name", [*LOCAL_FIXTURES, *SERVER_FIXTURES])
+def test_static_files_match_the_stack(name: str, tmp_path: Path) -> None:
+    answers, project = _render(name, tmp_path)
+    package = answers["package"]
+
+    dockerfile = (project / "Dockerfile").read_text()
+    assert f"FROM python:{answers['python_version']}-slim" in dockerfile
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+    cmd = [line for line in dockerfile.splitlines() if line.startswith("CMD ")][-1]
+    assert json.loads(cmd[4:]) == ["gunicorn", "--config", "gunicorn.conf.py"]
+    assert "gunicorn" in answers["picks"]
+
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text())
+    assert set(compose["services"]) == {"web", *answers["services"]}
+    for service in compose["services"].values():
+        assert "healthcheck" in service
+
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'requires-python = ">={answers["python_version"]}"' in pyproject
+    for ext_id in answers["picks"]:
+        assert f">={answers['stack'][ext_id]['works_from']}" in pyproject, ext_id
+
+    assert (project / "Procfile").exists() == (answers["needs"]["deploy"] == "heroku")
+    for ext_id in answers["picks"]:
+        assert answers["stack"][ext_id]["pypi"] in (project / "README.md").read_text()
+
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert "secret_key" not in recorded
+    assert "_src_path" not in recorded
+    assert str(tmp_path) not in (project / ".copier-answers.yml").read_text()
+    assert recorded["picks"] == answers["picks"]
+    secret = harness.dotenv(project)["SECRET_KEY"]
+    assert len(secret) == 64 and len(set(secret)) > 4
+    for path in project.rglob("*"):
+        if path.is_file() and path.name != ".env":
+            assert secret not in path.read_text(errors="ignore"), path
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    assert (project / package / "extensions.py").exists()
+
+
+def test_two_renders_get_different_secret_keys(tmp_path: Path) -> None:
+    answers = harness.load_answers("minimal")
+    first = harness.render(answers, tmp_path / "a")
+    second = harness.render(answers, tmp_path / "b")
+    assert harness.dotenv(first)["SECRET_KEY"] != harness.dotenv(second)["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("package", ["flask", "class", "tests", "celery", "My-App", "1app"])
+def test_template_refuses_bad_package_names(package: str, tmp_path: Path) -> None:
+    answers = {**harness.load_answers("minimal"), "package": package}
+    with pytest.raises(copier.errors.CopierError):
+        harness.render(answers, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

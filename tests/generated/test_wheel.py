@@ -1,0 +1,52 @@
+"""The built wheel carries the catalog and the template and works from any folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+        check=True, capture_output=True,
+    )
+    (wheel,) = dist.glob("flask_pick-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    pip = env_dir / "bin" / "pip"
+    subprocess.run([str(pip), "install", "-q", str(wheel)], check=True, capture_output=True)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    command = env_dir / "bin" / "flask-pick"
+    show = subprocess.run(
+        [str(command), "catalog", "show", "flask-login", "--format", "json"],
+        cwd=empty, capture_output=True, text=True, check=False,
+    )
+    assert show.returncode == 0, show.stderr
+    assert json.loads(show.stdout)["id"] == "flask-login"
+    uncurated = subprocess.run(
+        [str(command), "catalog", "show", "flask-flatpages", "--format", "json"],
+        cwd=empty, capture_output=True, text=True, check=False,
+    )
+    assert json.loads(uncurated.stdout)["source"] == "pypi-index"
+    site = next((env_dir / "lib").glob("python3*/site-packages"))
+    assert (site / "recommender" / "_data" / "templates" / "flask-app" / "copier.yml").is_file()
+    new = subprocess.run(
+        [str(command), "new", "demo", "--preset", "webapp", "--no-git"],
+        cwd=empty, capture_output=True, text=True, check=False,
+    )
+    assert new.returncode == 0, new.stderr
+    answers = (empty / "demo" / ".copier-answers.yml").read_text()
+    assert str(tmp_path) not in answers
+    assert "flask-login" in answers
