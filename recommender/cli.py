@@ -142,6 +142,8 @@ def _recommend_from(
     with_: list[str] | None,
     without: list[str] | None,
     extra: dict[str, str] | None = None,
+    *,
+    wired_only: bool = False,
 ) -> Recommendation:
     from recommender.answers import build_request
     from recommender.catalog import shipped_catalog, shipped_vocabulary
@@ -159,7 +161,12 @@ def _recommend_from(
     )
     needs = resolve_needs(vocabulary, {**request.needs, **(extra or {})})
     return recommend(
-        shipped_catalog(), vocabulary, needs, request.with_names, request.without_names
+        shipped_catalog(),
+        vocabulary,
+        needs,
+        request.with_names,
+        request.without_names,
+        wired_only=wired_only,
     )
 
 
@@ -244,7 +251,7 @@ def new_command(
             "standard input is not a terminal and no needs were given; "
             "pass --preset, --need KEY=VALUE, --answers FILE or --yes"
         )
-    rec = _recommend_from(preset, answers, need, with_, without)
+    rec = _recommend_from(preset, answers, need, with_, without, wired_only=True)
     project = plan_project(path, name, rec)
     console.print_recommendation(rec, "table")
     made_repo = render_project(project, rec, git=not no_git)

@@ -135,6 +135,6 @@ def test_two_renders_get_different_secret_keys(tmp_path: Path) -> None:
 @pytest.mark.parametrize("package", ["flask", "class", "tests", "celery", "My-App", "1app"])
 def test_template_refuses_bad_package_names(package: str, tmp_path: Path) -> None:
     answers = {**harness.load_answers("minimal"), "package": package}
-    with pytest.raises(copier.errors.CopierError):
+    with pytest.raises((copier.errors.CopierError, ValueError), match="package"):
         harness.render(answers, tmp_path / "out")
     assert not (tmp_path / "out").exists()

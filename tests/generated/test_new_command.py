@@ -1,0 +1,122 @@
+"""Slow: `flask-pick new` end to end, from the engine's own picks to a project that works."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from recommender.catalog import shipped_catalog, shipped_vocabulary
+from recommender.core.engine import recommend
+from recommender.core.needs import resolve_needs
+from recommender.errors import FlaskPickError
+
+from . import harness
+
+pytestmark = pytest.mark.slow
+
+
+def _generatable(preset: str) -> bool:
+    vocabulary = shipped_vocabulary()
+    needs = resolve_needs(vocabulary, vocabulary.preset(preset))
+    try:
+        recommend(shipped_catalog(), vocabulary, needs, wired_only=True)
+    except FlaskPickError:
+        return False
+    return True
+
+
+PRESETS = [name for name, _, _ in shipped_vocabulary().presets]
+GENERATABLE = [name for name in PRESETS if _generatable(name)]
+
+
+def flask_pick(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "recommender", *args],
+        cwd=cwd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_at_least_the_core_presets_are_generatable() -> None:
+    assert {"minimal", "webapp"} <= set(GENERATABLE), GENERATABLE
+
+
+@pytest.mark.parametrize("preset", GENERATABLE)
+def test_new_preset_installs_tests_lints_and_boots(preset: str, tmp_path: Path) -> None:
+    result = flask_pick("new", f"{preset}app", "--preset", preset, "--no-git", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / f"{preset}app"
+    assert str(tmp_path) not in (project / ".copier-answers.yml").read_text()
+    report = harness.check_project(project)
+    print(harness.summarize(report))
+
+
+def test_new_refuses_a_non_empty_folder_and_touches_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    result = flask_pick("new", "taken", "--preset", "minimal", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: taken already exists and is not empty")
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.mark.parametrize("name", ["flask", "class", "9lives", "my app!"])
+def test_new_refuses_a_bad_package_name_before_writing(tmp_path: Path, name: str) -> None:
+    result = flask_pick("new", "proj", "--preset", "minimal", "--name", name, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_without_a_terminal_or_needs_is_a_usage_error(tmp_path: Path) -> None:
+    result = flask_pick("new", "proj", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pass --preset" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_git_repository_has_one_commit(tmp_path: Path) -> None:
+    result = flask_pick("new", "repo", "--preset", "minimal", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=tmp_path / "repo", capture_output=True, text=True,
+        check=True,
+    )
+    assert len(log.stdout.splitlines()) == 1
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=tmp_path / "repo", capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert ".env" not in tracked
+    assert ".env.example" in tracked
+
+
+def test_ctrl_c_during_render_leaves_nothing_behind(tmp_path: Path) -> None:
+    # Interrupt the real command a moment after it starts, many times over, at varying points.
+    for delay in (0.3, 0.5, 0.7, 0.9):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "recommender", "new", "cut", "--preset", "webapp"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        leftovers = sorted(p.name for p in tmp_path.iterdir())
+        if leftovers == []:
+            assert process.returncode == 130, err
+            assert "nothing was written" in err
+        else:
+            # The project was moved into place before the signal: then all of it is there
+            # (it is renamed in one step, last), and no scratch folder is left beside it.
+            assert leftovers == ["cut"], leftovers
+            assert (tmp_path / "cut" / ".copier-answers.yml").is_file()
+            assert (tmp_path / "cut" / ".git").is_dir()
+            subprocess.run(["rm", "-rf", str(tmp_path / "cut")], check=True)
+    assert os.listdir(tmp_path) == []
