@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,16 @@ def dead_because(library: Library) -> str:
     return f"{library.status}{last}"
 
 
+class _Open:
+    """Membership view of the wanted capabilities that nothing answers yet."""
+
+    def __init__(self, stack: _Stack) -> None:
+        self.stack = stack
+
+    def __contains__(self, cap: object) -> bool:
+        return cap in self.stack.wanted and cap not in self.stack.answered
+
+
 @dataclass
 class _Stack:
     """The stack being built: mutable only inside `recommend`."""
@@ -45,30 +56,59 @@ class _Stack:
     wired_only: bool
     picks: dict[str, Pick] = field(default_factory=dict)
     answered: dict[str, str] = field(default_factory=dict)
+    providers: dict[str, list[Library]] = field(default_factory=dict)
+    conflicted_by: dict[str, set[str]] = field(default_factory=dict)
+    queue: list[tuple[int, str]] = field(default_factory=list)
+    by_id: dict[str, Library] = field(default_factory=dict)
 
-    def open_capabilities(self) -> list[str]:
-        open_caps = [cap for cap in self.wanted if cap not in self.answered]
-        return sorted(open_caps, key=lambda cap: (self.order.get(cap, len(self.order)), cap))
+    def __post_init__(self) -> None:
+        # Indexes built once, so each step looks only at the libraries that matter to it.
+        for library in self.catalog.libraries:
+            self.by_id[library.id] = library
+            for cap in dict.fromkeys((*library.capabilities, *library.covers)):
+                self.providers.setdefault(cap, []).append(library)
+            for other in library.conflicts:
+                self.conflicted_by.setdefault(other, set()).add(library.id)
+                self.conflicted_by.setdefault(library.id, set()).add(other)
+        for cap in self.wanted:
+            self._enqueue(cap)
 
-    def conflict(self, library: Library, others: Iterable[Library]) -> Library | None:
-        for other in others:
-            if other.id in library.conflicts or library.id in other.conflicts:
-                return other
+    def _enqueue(self, cap: str) -> None:
+        heapq.heappush(self.queue, (self.order.get(cap, len(self.order)), cap))
+
+    def next_open(self) -> str | None:
+        """The first wanted capability, in vocabulary order, that nothing answers yet."""
+        while self.queue:
+            _, cap = self.queue[0]
+            if cap not in self.answered:
+                return cap
+            heapq.heappop(self.queue)
         return None
 
-    def add(self, pick: Pick, asked_by: str) -> None:
+    def conflict(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
+        rivals = self.conflicted_by.get(library.id, set())
+        for other_id in sorted(rivals):
+            if other_id in self.picks:
+                return other_id
+        for other in extra:
+            if other.id in rivals:
+                return other.id
+        return None
+
+    def add(self, pick: Pick) -> None:
         library = pick.library
-        clash = self.conflict(library, (p.library for p in self.picks.values()))
+        clash = self.conflict(library)
         if clash is not None:
             raise FlaskPickError(
-                f"{library.id} conflicts with {clash.id}; drop one of them (--without)"
+                f"{library.id} conflicts with {clash}; drop one of them (--without)"
             )
         self.picks[library.id] = pick
         for cap in (*library.capabilities, *library.covers):
             self.answered.setdefault(cap, library.id)
         for cap in library.requires:
-            self.wanted.setdefault(cap, f"{library.id} (requires {cap})")
-        del asked_by
+            if cap not in self.wanted:
+                self.wanted[cap] = f"{library.id} (requires {cap})"
+                self._enqueue(cap)
 
     def rejection(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
         """Why a library cannot join the stack now, or None when it can."""
@@ -79,21 +119,28 @@ class _Stack:
             return f"not wired into generated projects: {library.not_wired_reason or 'none'}"
         if library.id in self.excluded:
             return "excluded with --without"
-        clash = self.conflict(library, [*(p.library for p in self.picks.values()), *extra])
+        clash = self.conflict(library, extra)
         if clash is not None:
-            return f"conflicts with {clash.id}"
+            return f"conflicts with {clash}"
         return None
 
     def strands(self, library: Library) -> str | None:
         """A wanted capability that picking `library` would leave with no possible library."""
-        answered = set(self.answered) | set(library.capabilities) | set(library.covers)
-        still_open = [cap for cap in (*self.wanted, *library.requires) if cap not in answered]
-        for cap in still_open:
+        gives = set(library.capabilities) | set(library.covers)
+        # Only capabilities of its rivals, or that it requires, can be stranded by picking it.
+        touched = set(library.requires)
+        for rival_id in self.conflicted_by.get(library.id, set()):
+            rival = self.by_id.get(rival_id)
+            if rival is not None:
+                touched.update(rival.capabilities, rival.covers)
+        for cap in sorted(touched):
+            if cap in self.answered or cap in gives:
+                continue
+            if cap not in self.wanted and cap not in library.requires:
+                continue
             if not any(
-                cap in (*other.capabilities, *other.covers)
-                and self.rejection(other, [library]) is None
-                for other in self.catalog.libraries
-                if other.id != library.id
+                other.id != library.id and self.rejection(other, [library]) is None
+                for other in self.providers.get(cap, [])
             ):
                 return cap
         return None
@@ -114,7 +161,9 @@ def recommend(
     `flask-pick new`, nothing else is picked; otherwise an unwired library may answer a need
     no wired one does, with a warning that it must be added by hand.
     """
-    index = NameIndex.build(catalog)
+    with_names, without_names = tuple(with_names), tuple(without_names)
+    # Names are only looked up for --with/--without; most calls need no index at all.
+    index = NameIndex.build(catalog) if with_names or without_names else None
     answers = dict(needs)
     wanted: dict[str, str] = {}
     builtins: list[BuiltinUse] = []
@@ -131,17 +180,17 @@ def recommend(
                 builtins.append(BuiltinUse(builtin, f"{need.key}={value.name}"))
         services.update(value.services)
 
-    excluded = {index.require(name).id for name in without_names}
+    excluded = {index.require(name).id for name in without_names} if index else set()
     order = {cap: position for position, (cap, _) in enumerate(catalog.capabilities)}
     stack = _Stack(catalog, wanted, order, excluded, wired_only)
     warnings: list[StackWarning] = []
     for name in with_names:
+        assert index is not None
         _force(stack, index.require(name), warnings, builtins)
 
     profile = answers.get("profile", "balanced")
     api_first = answers.get("kind") == "api"
-    while open_caps := stack.open_capabilities():
-        cap = open_caps[0]
+    while (cap := stack.next_open()) is not None:
         _pick_for(stack, cap, profile, api_first)
 
     _prune(stack)
@@ -202,17 +251,15 @@ def _force(
         f"replaces {asked.id}, which you asked for with --with"
     )
     answers = tuple(cap for cap in library.capabilities if cap in stack.wanted)
-    stack.add(Pick(library, answers or library.capabilities, (because,), forced=True), because)
+    stack.add(Pick(library, answers or library.capabilities, (because,), forced=True))
 
 
 def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
     asked_by = stack.wanted[cap]
-    candidates = [
-        lib for lib in stack.catalog.libraries if cap in (*lib.capabilities, *lib.covers)
-    ]
+    candidates = stack.providers.get(cap, [])
     losers: list[Alternative] = []
     viable = []
-    unanswered = set(stack.open_capabilities())
+    unanswered = _Open(stack)
     for library in candidates:
         why_not = stack.rejection(library)
         if why_not is None and (stranded := stack.strands(library)) is not None:
@@ -250,18 +297,21 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
         f"scored {best_score.total}: " + ", ".join(best_score.reasons),
     )
     alternatives = tuple(sorted(losers, key=lambda alt: alt.id))
-    stack.add(Pick(best, answered, reasons, alternatives), asked_by)
+    stack.add(Pick(best, answered, reasons, alternatives))
 
 
 def _prune(stack: _Stack) -> None:
     """Drop picks whose every answer another pick also gives (a later pick covered them)."""
+    givers: dict[str, int] = {}
+    for pick in stack.picks.values():
+        for cap in set(pick.library.capabilities) | set(pick.library.covers):
+            givers[cap] = givers.get(cap, 0) + 1
     for library_id in sorted(stack.picks):
         pick = stack.picks[library_id]
         if pick.forced:
             continue
-        others = [p.library for p in stack.picks.values() if p.library.id != library_id]
-        given = {cap for other in others for cap in (*other.capabilities, *other.covers)}
-        required = {cap for other in others for cap in other.requires}
-        mine = set(pick.library.capabilities) & set(stack.wanted)
-        if mine and mine <= given and not (mine & required - given):
+        mine = {cap for cap in pick.library.capabilities if cap in stack.wanted}
+        if mine and all(givers[cap] > 1 for cap in mine):
             del stack.picks[library_id]
+            for cap in set(pick.library.capabilities) | set(pick.library.covers):
+                givers[cap] -= 1

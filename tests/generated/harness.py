@@ -264,11 +264,25 @@ def check_project(
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
         _timed(report, "install", lambda: _run([*pip, "-e", ".[dev]"], cwd=project, env=env))
         tenv = clean_env(venv, test_env)
-        _timed(report, "pytest", lambda: _run(["pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=tenv))
-        _timed(report, "ruff", lambda: _run(["ruff", "check", "--no-cache", "."], cwd=project, env=env))
-        _timed(report, "format", lambda: _run(["ruff", "format", "--no-cache", "--check", "."], cwd=project, env=env))
+        _timed(
+            report,
+            "pytest",
+            lambda: _run(["pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=tenv),
+        )
+        _timed(
+            report, "ruff", lambda: _run(["ruff", "check", "--no-cache", "."], cwd=project, env=env)
+        )
+        _timed(
+            report,
+            "format",
+            lambda: _run(["ruff", "format", "--no-cache", "--check", "."], cwd=project, env=env),
+        )
         denv = clean_env(venv, {**dotenv(project), **(run_env or {})})
-        routes = _timed(report, "routes", lambda: _run(["flask", "--app", package, "routes"], cwd=project, env=denv))
+        routes = _timed(
+            report,
+            "routes",
+            lambda: _run(["flask", "--app", package, "routes"], cwd=project, env=denv),
+        )
         assert "/health" in routes, routes
         if (project / "gunicorn.conf.py").exists():
             penv = clean_env(
@@ -301,7 +315,9 @@ def project_tests_fail(project: Path, test_env: dict[str, str] | None = None) ->
         )
     output = proc.stdout + proc.stderr
     if proc.returncode == 0:
-        raise StepError(f"the project's tests still pass with the wiring removed:\n{output[-3000:]}")
+        raise StepError(
+            f"the project's tests still pass with the wiring removed:\n{output[-3000:]}"
+        )
     return output
 
 

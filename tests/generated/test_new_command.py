@@ -38,7 +38,11 @@ GENERATABLE = [name for name in PRESETS if _generatable(name)]
 def flask_pick(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "recommender", *args],
-        cwd=cwd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -86,7 +90,10 @@ def test_new_git_repository_has_one_commit(tmp_path: Path) -> None:
     result = flask_pick("new", "repo", "--preset", "minimal", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     log = subprocess.run(
-        ["git", "log", "--oneline"], cwd=tmp_path / "repo", capture_output=True, text=True,
+        ["git", "log", "--oneline"],
+        cwd=tmp_path / "repo",
+        capture_output=True,
+        text=True,
         check=True,
     )
     assert len(log.stdout.splitlines()) == 1
@@ -102,7 +109,10 @@ def test_ctrl_c_during_render_leaves_nothing_behind(tmp_path: Path) -> None:
     for delay in (0.3, 0.5, 0.7, 0.9):
         process = subprocess.Popen(
             [sys.executable, "-m", "recommender", "new", "cut", "--preset", "webapp"],
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             stdin=subprocess.DEVNULL,
         )
         time.sleep(delay)

@@ -34,6 +34,44 @@ MUTATIONS = {
 }
 
 
+# `--with LIB` on the minimal base: the library, what it cannot work without, and the app
+# kind it serves. Picks outside this table are not part of the library's own wiring.
+ALONE: dict[str, tuple[str, list[str], dict[str, str]]] = {
+    "flask-sqlalchemy": ("api", [], {"database": "sqlite"}),
+    "flask-migrate": ("web", ["flask-sqlalchemy"], {"database": "sqlite", "migrations": "yes"}),
+    "psycopg": ("api", ["flask-sqlalchemy"], {"database": "postgresql"}),
+    "pymysql": ("api", ["flask-sqlalchemy"], {"database": "mysql"}),
+    "flask-login": ("web", ["flask-sqlalchemy", "flask-wtf"], {"auth": "session"}),
+    "argon2-cffi": ("api", ["flask-sqlalchemy", "flask-jwt-extended"], {"auth": "token"}),
+    "flask-wtf": ("web", [], {"forms": "yes"}),
+    "flask-mail": ("web", [], {"mail": "yes"}),
+    "flask-security-too": ("web", ["flask-sqlalchemy", "flask-wtf"], {"auth": "full"}),
+    "flask-jwt-extended": ("api", ["flask-sqlalchemy"], {"auth": "token"}),
+    "flask-smorest": ("api", [], {"api": "openapi"}),
+    "gunicorn": ("api", [], {}),
+    "python-dotenv": ("api", [], {}),
+}
+
+
+def alone_answers(ext_id: str) -> dict[str, Any]:
+    """The minimal fixture plus one library (and what it requires)."""
+    base = harness.load_answers("minimal")
+    kind, required, needs = ALONE[ext_id]
+    stack = {}
+    for name in ("full-auth", "api", "mysql", "postgresql", "webapp"):
+        stack.update(harness.load_answers(name)["stack"])
+    picks = sorted({"gunicorn", ext_id, *required})
+    package = "solo_" + ext_id.replace("-", "_")
+    return {
+        **base,
+        "project_name": package.replace("_", "-"),
+        "package": package,
+        "needs": {**base["needs"], "kind": kind, **needs},
+        "picks": picks,
+        "stack": {pick: stack[pick] for pick in picks},
+    }
+
+
 def _server_url(variable: str) -> str:
     url = os.environ.get(variable)
     if not url:
@@ -74,6 +112,15 @@ def test_database_stack_runs_against_a_real_server(
         project, test_env={"TEST_DATABASE_URL": url}, run_env={"DATABASE_URL": url}
     )
     _record(request, report)
+
+
+@pytest.mark.parametrize("ext_id", sorted(ALONE))
+def test_each_library_alone_meets_the_bar(
+    ext_id: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    answers = alone_answers(ext_id)
+    project = harness.render(answers, tmp_path / answers["project_name"])
+    _record(request, harness.check_project(project))
 
 
 @pytest.mark.parametrize(("ext_id", "name"), sorted(MUTATIONS.items()))

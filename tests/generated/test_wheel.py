@@ -19,7 +19,8 @@ def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     (wheel,) = dist.glob("flask_pick-*.whl")
     env_dir = tmp_path / "venv"
@@ -31,20 +32,29 @@ def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None
     command = env_dir / "bin" / "flask-pick"
     show = subprocess.run(
         [str(command), "catalog", "show", "flask-login", "--format", "json"],
-        cwd=empty, capture_output=True, text=True, check=False,
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert show.returncode == 0, show.stderr
     assert json.loads(show.stdout)["id"] == "flask-login"
     uncurated = subprocess.run(
         [str(command), "catalog", "show", "flask-flatpages", "--format", "json"],
-        cwd=empty, capture_output=True, text=True, check=False,
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert json.loads(uncurated.stdout)["source"] == "pypi-index"
     site = next((env_dir / "lib").glob("python3*/site-packages"))
     assert (site / "recommender" / "_data" / "templates" / "flask-app" / "copier.yml").is_file()
     new = subprocess.run(
         [str(command), "new", "demo", "--preset", "webapp", "--no-git"],
-        cwd=empty, capture_output=True, text=True, check=False,
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert new.returncode == 0, new.stderr
     answers = (empty / "demo" / ".copier-answers.yml").read_text()
