@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-FLOOR_APP = '''
+FLOOR_APP = """
 from pathlib import Path
 
 import typer
@@ -28,7 +28,7 @@ def show() -> None:
 
 if __name__ == "__main__":
     app()
-'''
+"""
 ROWS = "- {name: a, status: active}\n- {name: b, status: maintenance}\n- {name: c, status: dead}\n"
 
 

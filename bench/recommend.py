@@ -90,20 +90,28 @@ def engine_seconds(scale: int, runs: int = 5) -> float:
 
 def main() -> int:
     base = engine_seconds(1)
-    print(f"{'engine, 1x catalog (' + str(len(shipped_catalog().libraries)) + ' entries)':<48} "
-          f"{base * 1000:8.1f} ms")
+    print(
+        f"{'engine, 1x catalog (' + str(len(shipped_catalog().libraries)) + ' entries)':<48} "
+        f"{base * 1000:8.1f} ms"
+    )
     ok = True
     for scale in SCALES[1:]:
         seconds = engine_seconds(scale, runs=3 if scale < 100 else 1)
         growth = seconds / base
         verdict = "ok" if growth <= scale * 1.5 else "OVER TARGET"
-        print(f"{f'engine, {scale}x catalog':<48} {seconds * 1000:8.1f} ms  {growth:7.1f}x the 1x "
-              f"time  (target <= {scale * 1.5:.0f}x) {verdict}")
+        print(
+            f"{f'engine, {scale}x catalog':<48} {seconds * 1000:8.1f} ms  {growth:7.1f}x the 1x "
+            f"time  (target <= {scale * 1.5:.0f}x) {verdict}"
+        )
         ok &= growth <= scale * 1.5
     floor = median_seconds(floor_command(), runs=10)
     command = [*flask_pick(), "recommend", "--preset", "full", "--format", "json"]
-    ok &= report("flask-pick recommend --preset full --format json",
-                 median_seconds(command, runs=10), floor, 1.5)
+    ok &= report(
+        "flask-pick recommend --preset full --format json",
+        median_seconds(command, runs=10),
+        floor,
+        1.5,
+    )
     return 0 if ok else 1
 
 

@@ -32,11 +32,16 @@ def main() -> int:
     empty = Path(tempfile.mkdtemp(prefix="flask-pick-bench-"))
     floor = median_seconds(floor_command(), runs=args.runs, cwd=empty)
     print(f"{'floor: typer app, small YAML, 3-row rich table':<48} {floor * 1000:8.1f} ms")
-    ok = report("flask-pick --help", median_seconds([*flask_pick(), "--help"], args.runs, empty),
-                floor, TARGET)
+    ok = report(
+        "flask-pick --help",
+        median_seconds([*flask_pick(), "--help"], args.runs, empty),
+        floor,
+        TARGET,
+    )
     show = [*flask_pick(), "catalog", "show", "flask-login"]
-    ok &= report("flask-pick catalog show flask-login", median_seconds(show, args.runs, empty),
-                 floor, TARGET)
+    ok &= report(
+        "flask-pick catalog show flask-login", median_seconds(show, args.runs, empty), floor, TARGET
+    )
     return 0 if ok else 1
 
 

@@ -29,5 +29,5 @@ def report(label: str, seconds: float, floor: float, target: float) -> bool:
     """Print one figure as a ratio to the floor; return whether it meets the target."""
     ratio = seconds / floor
     verdict = "ok" if ratio <= target else "OVER TARGET"
-    print(f"{label:<48} {seconds * 1000:8.1f} ms  {ratio:5.2f}x floor  (target <= {target}x) {verdict}")
+    print(f"{label:<48} {seconds * 1000:8.1f} ms  {ratio:5.2f}x floor  (<= {target}x) {verdict}")
     return ratio <= target

@@ -49,17 +49,22 @@ def read_answers(path: Path) -> Request:
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise UsageError(f"answers file {path} is not valid YAML or JSON: {exc}".split("\n")[0])
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"answers file {path} is not valid YAML or JSON: {first_line}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("needs", {}), dict):
         raise UsageError(
             f"answers file {path} must hold a mapping like {{needs: {{auth: session}}, with: []}}"
         )
     unknown = sorted(set(data) - {"needs", "with", "without"})
     if unknown:
-        raise UsageError(f"answers file {path} has unknown keys {unknown}; use needs, with, without")
+        raise UsageError(
+            f"answers file {path} has unknown keys {unknown}; use needs, with, without"
+        )
     needs = {str(key): _scalar(value) for key, value in (data.get("needs") or {}).items()}
     return Request(
-        needs, _strings(data.get("with"), "with", path), _strings(data.get("without"), "without", path)
+        needs,
+        _strings(data.get("with"), "with", path),
+        _strings(data.get("without"), "without", path),
     )
 
 

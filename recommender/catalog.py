@@ -72,7 +72,7 @@ class _Entry:
             return None
         if kind is str and isinstance(value, bool):
             # A bare yes/no in YAML 1.1 arrives as a bool; the schema wants the word.
-            raise self.fail(field, f"must be a quoted string, got {value!r} (write \"yes\")")
+            raise self.fail(field, f'must be a quoted string, got {value!r} (write "yes")')
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(field, f"must be {kind.__name__}, got {type(value).__name__}")
         return value
@@ -107,7 +107,7 @@ def _release(entry: _Entry) -> Release | None:
         return None
     version, month = latest.get("version"), latest.get("month")
     if not isinstance(version, str) or not isinstance(month, str) or not _MONTH.match(month):
-        raise entry.fail("latest", "must be {version: \"X.Y\", month: \"YYYY-MM\"}")
+        raise entry.fail("latest", 'must be {version: "X.Y", month: "YYYY-MM"}')
     return Release(version, month)
 
 
@@ -241,7 +241,9 @@ def load_catalog(root: Path | None = None) -> Catalog:
         where = f"extensions/{path.name}"
         library = _library(read_yaml(path, where), where, known)
         if library.id != path.stem:
-            raise CatalogError(f"{where}: entry '{library.id}': field 'id' must match the file name")
+            raise CatalogError(
+                f"{where}: entry '{library.id}': field 'id' must match the file name"
+            )
         if library.id in seen:
             raise CatalogError(f"{where}: entry '{library.id}': duplicate of {seen[library.id]}")
         seen[library.id] = where
@@ -280,9 +282,9 @@ def _condition(entry: _Entry, field: str, raw: object) -> Condition:
 def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str]) -> Need:
     entry = _Entry(data, "needs.yaml")
     entry.entry = key
-    raw_values = entry.get("values", dict)
+    raw_values = entry.get("values", dict) or {}
     values = []
-    for name, raw in (raw_values or {}).items():
+    for name, raw in raw_values.items():
         sub = _Entry(raw, "needs.yaml")
         sub.entry = f"{key}={name}"
         values.append(
@@ -314,7 +316,7 @@ def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str])
 
 
 def load_vocabulary(catalog: Catalog, root: Path | None = None) -> Vocabulary:
-    """Read needs.yaml and presets.yaml, checked against the catalog's capabilities and built-ins."""
+    """Read needs.yaml and presets.yaml, checked against the catalog's capabilities, built-ins."""
     root = root or catalog_dir()
     capabilities = {name for name, _ in catalog.capabilities}
     builtin_ids = {builtin.id for builtin in catalog.builtins}

@@ -221,7 +221,8 @@ def compare_command(
     stacks: list[tuple[str, Recommendation]] = []
     if profiles:
         for name in profiles:
-            for base in presets or [None]:
+            bases: list[str | None] = [*presets] or [None]
+            for base in bases:
                 label = f"{base}/{name}" if base else name
                 rec = _recommend_from(base, answers, need, None, None, {"profile": name})
                 stacks.append((label, rec))
@@ -240,7 +241,9 @@ def new_command(
     without: WithoutOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; use defaults.")] = False,
     name: Annotated[str | None, typer.Option(help="The Python package name.")] = None,
-    no_git: Annotated[bool, typer.Option("--no-git", help="Do not create a git repository.")] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Do not create a git repository.")
+    ] = False,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
     from recommender.render import plan_project, render_project

@@ -250,7 +250,9 @@ def print_recommendation(rec: Recommendation, fmt: Format) -> None:
             print(f"\nServices: {', '.join(rec.services)}")
         return
     out = stdout()
-    table = Table("library", "what it is for", "why", title="Recommended stack", title_justify="left")
+    table = Table(
+        "library", "what it is for", "why", title="Recommended stack", title_justify="left"
+    )
     for row in rows:
         table.add_row(*row)
     out.print(table)
@@ -293,9 +295,7 @@ def print_stack_comparison(comparison: StackComparison, fmt: Format) -> None:
         print_json(comparison_record(comparison))
         return
     labels = [column.label for column in comparison.columns]
-    rows = [
-        (("* " if row.differs else "") + row.capability, *row.picks) for row in comparison.rows
-    ]
+    rows = [(("* " if row.differs else "") + row.capability, *row.picks) for row in comparison.rows]
     rows.append(("dependencies", *(str(c.dependencies) for c in comparison.columns)))
     rows.append(("services", *(", ".join(c.services) or "-" for c in comparison.columns)))
     if fmt == "markdown":
@@ -326,9 +326,7 @@ def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
         return
     facts = [library_facts(library) for library in libraries]
     labels = [label for label, _ in facts[0]]
-    rows = [
-        (label, *(dict(column)[label] for column in facts)) for label in labels
-    ]
+    rows = [(label, *(dict(column)[label] for column in facts)) for label in labels]
     names = [library.pypi or library.id for library in libraries]
     if fmt == "markdown":
         print_markdown_table(("", *names), rows)

@@ -27,8 +27,24 @@ _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Names a generated package must not take: the modules every generated project imports,
 # plus the project's own top-level folders.
 _BASE_IMPORTS = frozenset(
-    {"flask", "werkzeug", "jinja2", "click", "itsdangerous", "markupsafe", "blinker", "dotenv",
-     "gunicorn", "pytest", "tests", "test", "app", "config", "migrations", "instance"}
+    {
+        "flask",
+        "werkzeug",
+        "jinja2",
+        "click",
+        "itsdangerous",
+        "markupsafe",
+        "blinker",
+        "dotenv",
+        "gunicorn",
+        "pytest",
+        "tests",
+        "test",
+        "app",
+        "config",
+        "migrations",
+        "instance",
+    }
 )
 
 

@@ -190,8 +190,8 @@ def recommend(
 
     profile = answers.get("profile", "balanced")
     api_first = answers.get("kind") == "api"
-    while (cap := stack.next_open()) is not None:
-        _pick_for(stack, cap, profile, api_first)
+    while (open_cap := stack.next_open()) is not None:
+        _pick_for(stack, open_cap, profile, api_first)
 
     _prune(stack)
     picks = tuple(sorted(stack.picks.values(), key=lambda pick: pick.library.id))
@@ -247,8 +247,10 @@ def _force(
             f"{library.id} is not wired into generated projects "
             f"({library.not_wired_reason or 'no reason recorded'}); add it by hand after `new`"
         )
-    because = "you asked for it with --with" if asked is library else (
-        f"replaces {asked.id}, which you asked for with --with"
+    because = (
+        "you asked for it with --with"
+        if asked is library
+        else (f"replaces {asked.id}, which you asked for with --with")
     )
     answers = tuple(cap for cap in library.capabilities if cap in stack.wanted)
     stack.add(Pick(library, answers or library.capabilities, (because,), forced=True))
@@ -268,7 +270,10 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
             losers.append(Alternative(library.id, why_not))
             continue
         result = score(
-            library, unanswered=unanswered, known=stack.wanted, profile=profile,
+            library,
+            unanswered=unanswered,
+            known=stack.wanted,
+            profile=profile,
             api_first=api_first,
         )
         viable.append((result, library))
@@ -280,18 +285,21 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
     # simply not wired yet, and ranks before it.
     viable.sort(
         key=lambda item: (
-            not item[1].wired, bool(item[1].not_wired_reason), -item[0].total, item[1].id
+            not item[1].wired,
+            bool(item[1].not_wired_reason),
+            -item[0].total,
+            item[1].id,
         )
     )
     best_score, best = viable[0]
     for result, library in viable[1:]:
-        lost = "not wired into generated projects" if best.wired and not library.wired else (
-            f"scored {result.total} to {best.id}'s {best_score.total}"
+        lost = (
+            "not wired into generated projects"
+            if best.wired and not library.wired
+            else (f"scored {result.total} to {best.id}'s {best_score.total}")
         )
         losers.append(Alternative(library.id, f"{lost}: " + ", ".join(result.reasons)))
-    answered = tuple(
-        c for c in (*best.capabilities, *best.covers) if c in stack.wanted or c == cap
-    )
+    answered = tuple(c for c in (*best.capabilities, *best.covers) if c in stack.wanted or c == cap)
     reasons = (
         f"answers {', '.join(answered)} (asked by {asked_by})",
         f"scored {best_score.total}: " + ", ".join(best_score.reasons),

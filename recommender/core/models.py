@@ -1,4 +1,4 @@
-"""The plain data the core works on: libraries, built-ins, the catalog, needs and recommendations."""
+"""The plain data the core works on: libraries, built-ins, the catalog and recommendations."""
 
 from __future__ import annotations
 
@@ -64,12 +64,8 @@ class Library:
 
     @property
     def is_dead(self) -> bool:
-        """Whether the library must never be picked (dead, not installable, or broken on Flask 3)."""
-        return (
-            self.status in DEAD_STATUSES
-            or self.kind in UNPICKABLE_KINDS
-            or self.flask3 == "no"
-        )
+        """Whether the library must never be picked (dead, not installable, broken on Flask 3)."""
+        return self.status in DEAD_STATUSES or self.kind in UNPICKABLE_KINDS or self.flask3 == "no"
 
 
 @dataclass(frozen=True, slots=True)

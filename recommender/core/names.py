@@ -1,4 +1,4 @@
-"""Finding a library by any name people type: PyPI name, import name, alias, any case or separator."""
+"""Finding a library by any name people type: PyPI or import name, alias, any case or separator."""
 
 from __future__ import annotations
 

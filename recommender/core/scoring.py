@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 
 from recommender.core.models import Library
@@ -36,16 +36,18 @@ def months_between(earlier: str, later: str) -> int:
 def score(
     library: Library,
     *,
-    unanswered: Collection[str],
+    unanswered: Container[str],
     known: Collection[str],
     profile: str,
     api_first: bool,
 ) -> Score:
-    """Score a live candidate; `unanswered` are wanted capabilities still open, `known` all wanted."""
+    """Score a live candidate: `unanswered` are open wanted capabilities, `known` all wanted."""
     points: list[tuple[int, str]] = [
         (STATUS_POINTS.get(library.status, 0), f"{library.status}"),
-        (FLASK3_POINTS.get(library.flask3, 0), "works on Flask 3" if library.flask3 == "yes" else
-         "Flask 3 support unconfirmed"),
+        (
+            FLASK3_POINTS.get(library.flask3, 0),
+            "works on Flask 3" if library.flask3 == "yes" else "Flask 3 support unconfirmed",
+        ),
     ]
     if library.latest is not None:
         age = months_between(library.latest.month, library.as_of)

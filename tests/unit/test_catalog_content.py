@@ -87,12 +87,35 @@ def test_wired_entries_and_fragment_folders_match() -> None:
 # Chosen to be wired, not wired yet: each is the best live answer to a need, so the engine
 # names it in `recommend` (with a warning) and `new` refuses the stack until it is wired.
 NOT_WIRED_YET = {
-    "apiflask", "authlib", "celery", "flask-admin", "flask-babel", "flask-caching",
-    "flask-compress", "flask-cors", "flask-dance", "flask-debugtoolbar", "flask-limiter",
-    "flask-mailman", "flask-openapi3", "flask-pymongo", "flask-restx", "flask-reuploaded",
-    "flask-rq", "flask-session", "flask-sock", "flask-socketio", "flask-sqlalchemy-lite",
-    "flask-talisman", "graphql-server", "mongomock", "nh3", "pymongo", "sentry-sdk",
-    "strawberry-graphql", "uwsgi",
+    "apiflask",
+    "authlib",
+    "celery",
+    "flask-admin",
+    "flask-babel",
+    "flask-caching",
+    "flask-compress",
+    "flask-cors",
+    "flask-dance",
+    "flask-debugtoolbar",
+    "flask-limiter",
+    "flask-mailman",
+    "flask-openapi3",
+    "flask-pymongo",
+    "flask-restx",
+    "flask-reuploaded",
+    "flask-rq",
+    "flask-session",
+    "flask-sock",
+    "flask-socketio",
+    "flask-sqlalchemy-lite",
+    "flask-talisman",
+    "graphql-server",
+    "mongomock",
+    "nh3",
+    "pymongo",
+    "sentry-sdk",
+    "strawberry-graphql",
+    "uwsgi",
 }
 
 
@@ -100,8 +123,10 @@ def test_live_entries_answering_a_need_are_wired_or_say_why_not() -> None:
     unexplained = {
         library.id
         for library in shipped_catalog().libraries
-        if library.capabilities and not library.is_dead
-        and not library.wired and not library.not_wired_reason
+        if library.capabilities
+        and not library.is_dead
+        and not library.wired
+        and not library.not_wired_reason
     }
     assert unexplained == NOT_WIRED_YET - {
         library.id for library in shipped_catalog().libraries if library.wired

@@ -132,14 +132,14 @@ def test_compare_libraries(capsys: pytest.CaptureFixture[str]) -> None:
     document = result.json()
     validate(document, "compare")
     assert [lib["id"] for lib in document["libraries"]] == [
-        "flask-login", "flask-security-too", "authlib"
+        "flask-login",
+        "flask-security-too",
+        "authlib",
     ]
 
 
 def test_compare_presets_marks_differences(capsys: pytest.CaptureFixture[str]) -> None:
-    result = run_cli(
-        capsys, "compare", "--preset", "webapp", "--preset", "api", "--format", "json"
-    )
+    result = run_cli(capsys, "compare", "--preset", "webapp", "--preset", "api", "--format", "json")
     assert result.exit_code == 0, result.stderr
     document = result.json()
     validate(document, "compare")
@@ -151,8 +151,16 @@ def test_compare_presets_marks_differences(capsys: pytest.CaptureFixture[str]) -
 
 def test_compare_profiles_uses_the_same_needs(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(
-        capsys, "compare", "--preset", "webapp", "--profile", "lightweight",
-        "--profile", "batteries", "--format", "json",
+        capsys,
+        "compare",
+        "--preset",
+        "webapp",
+        "--profile",
+        "lightweight",
+        "--profile",
+        "batteries",
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.stderr
     document = result.json()
@@ -160,7 +168,8 @@ def test_compare_profiles_uses_the_same_needs(capsys: pytest.CaptureFixture[str]
     labels = [stack["label"] for stack in document["stacks"]]
     assert labels == ["webapp/lightweight", "webapp/batteries"]
     assert [stack["needs"]["profile"] for stack in document["stacks"]] == [
-        "lightweight", "batteries"
+        "lightweight",
+        "batteries",
     ]
 
 

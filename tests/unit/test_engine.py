@@ -47,8 +47,14 @@ VOCABULARY = Vocabulary(
     )
 )
 
-LOGIN = library("flask-login", capabilities=("login",), requires=("password-hashing",),
-                popularity=800, dependencies=2, traits=("lightweight",))
+LOGIN = library(
+    "flask-login",
+    capabilities=("login",),
+    requires=("password-hashing",),
+    popularity=800,
+    dependencies=2,
+    traits=("lightweight",),
+)
 HASHER = library("argon2-cffi", capabilities=("password-hashing",), kind="library", popularity=400)
 SECURITY = library(
     "flask-security-too",
@@ -59,30 +65,57 @@ SECURITY = library(
     traits=("batteries",),
     conflicts=("flask-login",),
 )
-ORM = library("flask-sqlalchemy", capabilities=("orm",), popularity=700,
-              latest=Release("3.1.1", "2023-09"))
+ORM = library(
+    "flask-sqlalchemy", capabilities=("orm",), popularity=700, latest=Release("3.1.1", "2023-09")
+)
 LITE = library("flask-sqlalchemy-lite", capabilities=("orm",), traits=("lightweight",))
-MIGRATE = library("flask-migrate", capabilities=("migrations",), requires=("orm",),
-                  conflicts=("flask-sqlalchemy-lite",), popularity=1800)
+MIGRATE = library(
+    "flask-migrate",
+    capabilities=("migrations",),
+    requires=("orm",),
+    conflicts=("flask-sqlalchemy-lite",),
+    popularity=1800,
+)
 PG = library("psycopg", capabilities=("pg",), services=("postgresql",), kind="library")
 DEAD = library(
-    "flask-jwt", capabilities=("login",), status="abandoned", successor="flask-login",
+    "flask-jwt",
+    capabilities=("login",),
+    status="abandoned",
+    successor="flask-login",
     reason="No release since 2015-11.",
 )
 SCRIPT = library(
-    "flask-script", capabilities=(), status="abandoned", successor="flask-cli",
+    "flask-script",
+    capabilities=(),
+    status="abandoned",
+    successor="flask-cli",
     reason="Flask has its own CLI.",
 )
 UNWIRED = library("flask-peewee", capabilities=("orm",), wired=False, not_wired_reason="rare")
 
 CATALOG = make_catalog(
-    LOGIN, HASHER, SECURITY, ORM, LITE, MIGRATE, PG, DEAD, SCRIPT, UNWIRED,
+    LOGIN,
+    HASHER,
+    SECURITY,
+    ORM,
+    LITE,
+    MIGRATE,
+    PG,
+    DEAD,
+    SCRIPT,
+    UNWIRED,
     builtins=(builtin("sqlite3", "sqlite-driver"), builtin("flask-cli", "cli")),
 )
 
 
-def run(catalog: Catalog = CATALOG, *, with_: tuple[str, ...] = (),
-        without: tuple[str, ...] = (), wired_only: bool = True, **given: str) -> Recommendation:
+def run(
+    catalog: Catalog = CATALOG,
+    *,
+    with_: tuple[str, ...] = (),
+    without: tuple[str, ...] = (),
+    wired_only: bool = True,
+    **given: str,
+) -> Recommendation:
     needs = resolve_needs(VOCABULARY, given)
     return recommend(catalog, VOCABULARY, needs, with_, without, wired_only=wired_only)
 
@@ -150,7 +183,9 @@ def test_without_picks_the_next_candidate() -> None:
 
 
 def test_without_every_candidate_names_the_unanswered_need() -> None:
-    with pytest.raises(FlaskPickError, match=r"no library can answer orm \(asked by database=sqlite\)"):
+    with pytest.raises(
+        FlaskPickError, match=r"no library can answer orm \(asked by database=sqlite\)"
+    ):
         run(database="sqlite", without=("flask-sqlalchemy", "flask-sqlalchemy-lite"))
 
 
@@ -196,11 +231,10 @@ def test_same_input_same_output() -> None:
     assert all(run(auth="full", database="postgresql", migrations="yes") == first for _ in range(3))
 
 
-
-
 def test_an_unwired_library_answers_only_when_nothing_wired_can_and_is_flagged() -> None:
-    rec = run(database="sqlite", wired_only=False,
-              without=("flask-sqlalchemy", "flask-sqlalchemy-lite"))
+    rec = run(
+        database="sqlite", wired_only=False, without=("flask-sqlalchemy", "flask-sqlalchemy-lite")
+    )
     assert rec.ids == ("flask-peewee",)
     (warning,) = rec.warnings
     assert warning.library == "flask-peewee"

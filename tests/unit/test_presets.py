@@ -10,10 +10,27 @@ from recommender.core.models import Recommendation
 from recommender.core.needs import resolve_needs
 
 NEVER = {
-    "flask-script", "flask-restplus", "flask-cache", "flask-jwt", "flask-jwt-simple",
-    "flask-oauthlib", "flask-kvsession", "flask-uploads", "flask-graphql", "flask-testing",
-    "bleach", "passlib", "flask-celery", "flask-peewee", "flask-mongoengine", "channels",
-    "django-ratelimit", "flask-restful", "flask-api", "flask-user", "flask-security",
+    "flask-script",
+    "flask-restplus",
+    "flask-cache",
+    "flask-jwt",
+    "flask-jwt-simple",
+    "flask-oauthlib",
+    "flask-kvsession",
+    "flask-uploads",
+    "flask-graphql",
+    "flask-testing",
+    "bleach",
+    "passlib",
+    "flask-celery",
+    "flask-peewee",
+    "flask-mongoengine",
+    "channels",
+    "django-ratelimit",
+    "flask-restful",
+    "flask-api",
+    "flask-user",
+    "flask-security",
 }
 
 
@@ -27,12 +44,21 @@ def stack(preset: str | None = None, **needs: str) -> Recommendation:
     ("preset", "must", "one_of"),
     [
         ("minimal", {"gunicorn"}, []),
-        ("webapp", {"flask-sqlalchemy", "flask-migrate", "flask-wtf", "gunicorn"},
-         [{"flask-login", "flask-security-too"}]),
-        ("api", {"flask-sqlalchemy", "flask-migrate", "flask-jwt-extended", "psycopg"},
-         [{"flask-smorest", "apiflask", "flask-openapi3"}]),
-        ("full", {"flask-security-too", "flask-sqlalchemy", "flask-migrate", "psycopg"},
-         [{"flask-smorest", "apiflask", "flask-openapi3"}]),
+        (
+            "webapp",
+            {"flask-sqlalchemy", "flask-migrate", "flask-wtf", "gunicorn"},
+            [{"flask-login", "flask-security-too"}],
+        ),
+        (
+            "api",
+            {"flask-sqlalchemy", "flask-migrate", "flask-jwt-extended", "psycopg"},
+            [{"flask-smorest", "apiflask", "flask-openapi3"}],
+        ),
+        (
+            "full",
+            {"flask-security-too", "flask-sqlalchemy", "flask-migrate", "psycopg"},
+            [{"flask-smorest", "apiflask", "flask-openapi3"}],
+        ),
     ],
 )
 def test_preset_has_what_a_flask_developer_expects(
