@@ -29,33 +29,19 @@ def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None
     subprocess.run([str(pip), "install", "-q", str(wheel)], check=True, capture_output=True)
     empty = tmp_path / "empty"
     empty.mkdir()
-    command = env_dir / "bin" / "flask-pick"
-    show = subprocess.run(
-        [str(command), "catalog", "show", "flask-login", "--format", "json"],
-        cwd=empty,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def flask_pick(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(env_dir / "bin" / "flask-pick"), *args]
+        return subprocess.run(command, cwd=empty, capture_output=True, text=True, check=False)
+
+    show = flask_pick("catalog", "show", "flask-login", "--format", "json")
     assert show.returncode == 0, show.stderr
     assert json.loads(show.stdout)["id"] == "flask-login"
-    uncurated = subprocess.run(
-        [str(command), "catalog", "show", "flask-flatpages", "--format", "json"],
-        cwd=empty,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    uncurated = flask_pick("catalog", "show", "flask-flatpages", "--format", "json")
     assert json.loads(uncurated.stdout)["source"] == "pypi-index"
     site = next((env_dir / "lib").glob("python3*/site-packages"))
     assert (site / "recommender" / "_data" / "templates" / "flask-app" / "copier.yml").is_file()
-    new = subprocess.run(
-        [str(command), "new", "demo", "--preset", "webapp", "--no-git"],
-        cwd=empty,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    new = flask_pick("new", "demo", "--preset", "webapp", "--no-git")
     assert new.returncode == 0, new.stderr
     answers = (empty / "demo" / ".copier-answers.yml").read_text()
     assert str(tmp_path) not in answers
