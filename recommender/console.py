@@ -145,16 +145,7 @@ def print_library(library: Library, also: Sequence[Library], fmt: Format) -> Non
     facts = _library_facts(library)
     if also:
         facts.append(("also named so", ", ".join(f"{o.id} ({o.status})" for o in also)))
-    if fmt == "markdown":
-        print(f"## {library.pypi or library.id}\n")
-        print_markdown_table(("fact", "value"), facts)
-        return
-    table = Table(show_header=False, title=library.pypi or library.id, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in facts:
-        table.add_row(key, value)
-    stdout().print(table)
+    _print_facts(library.pypi or library.id, facts, fmt)
 
 
 def print_index_entry(record: dict[str, Any], fmt: Format) -> None:
@@ -171,10 +162,16 @@ def print_index_entry(record: dict[str, Any], fmt: Format) -> None:
         ("popularity", f"#{record['popularity']}" if record["popularity"] else "not ranked"),
         ("facts as of", record["as_of"]),
     ]
+    _print_facts(record["pypi"], facts, fmt)
+
+
+def _print_facts(title: str, facts: Sequence[tuple[str, str]], fmt: Format) -> None:
+    """One library's facts: a two-column table, or a Markdown heading and table."""
     if fmt == "markdown":
+        print(f"## {title}\n")
         print_markdown_table(("fact", "value"), facts)
         return
-    table = Table(show_header=False, title=record["pypi"], title_justify="left")
+    table = Table(show_header=False, title=title, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     for key, value in facts:

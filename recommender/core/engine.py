@@ -231,7 +231,7 @@ def _force(
                 successor=successor,
             )
         )
-        replacement = stack.catalog.library(successor) if successor else None
+        replacement = stack.by_id.get(successor) if successor else None
         if replacement is None:
             builtin = stack.catalog.builtin(successor) if successor else None
             if builtin is not None:
