@@ -36,6 +36,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO / "templates" / "flask-app"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+FRAGMENTS_DIR = TEMPLATE_DIR / "includes" / "ext"
 CACHE_DIR = Path(
     os.environ.get("FLASK_PICK_TEST_CACHE")
     or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "flask-pick-tests"
@@ -67,6 +68,38 @@ class ProjectReport:
     def summary(self) -> str:
         parts = [f"{s.name} {s.seconds:.1f}s" for s in self.steps]
         return f"{self.package}: " + ", ".join(parts)
+
+
+def wired_ids() -> list[str]:
+    """Every library the template wires: one fragment folder each."""
+    return sorted(path.name for path in FRAGMENTS_DIR.iterdir() if path.is_dir())
+
+
+def stack_for(picks: list[str]) -> dict[str, Any]:
+    """The `stack` answer for these ids, with the catalog's facts (as `flask-pick new` gives)."""
+    from recommender.catalog import shipped_catalog
+
+    catalog = shipped_catalog()
+    stack = {}
+    for ext_id in picks:
+        library = catalog.library(ext_id)
+        assert library is not None, ext_id
+        stack[ext_id] = {
+            "pypi": library.pypi,
+            "summary": library.summary,
+            "works_from": library.works_from,
+            "reasons": ["picked for this test"],
+        }
+    return stack
+
+
+def services_for(picks: list[str]) -> list[str]:
+    """The services these ids need, from the catalog."""
+    from recommender.catalog import shipped_catalog
+
+    catalog = shipped_catalog()
+    needed = {svc for ext_id in picks for svc in catalog.library(ext_id).services}  # type: ignore[union-attr]
+    return sorted(needed)
 
 
 def load_answers(name: str) -> dict[str, Any]:

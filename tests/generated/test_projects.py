@@ -21,55 +21,30 @@ SERVER_FIXTURES = {
     "postgresql": "FLASK_PICK_TEST_POSTGRES_URL",
     "mysql": "FLASK_PICK_TEST_MYSQL_URL",
 }
-# Each wired library with an init_app fragment, and a fixture that picks it.
-MUTATIONS = {
-    "flask-sqlalchemy": "webapp",
-    "flask-migrate": "webapp",
-    "flask-login": "webapp",
-    "flask-wtf": "webapp",
-    "flask-mail": "full-auth",
-    "flask-security-too": "full-auth",
-    "flask-jwt-extended": "api",
-    "flask-smorest": "api",
-}
 
 
-# `--with LIB` on the minimal base: the library, what it cannot work without, and the app
-# kind it serves. Picks outside this table are not part of the library's own wiring.
-ALONE: dict[str, tuple[str, list[str], dict[str, str]]] = {
-    "flask-sqlalchemy": ("api", [], {"database": "sqlite"}),
-    "flask-migrate": ("web", ["flask-sqlalchemy"], {"database": "sqlite", "migrations": "yes"}),
-    "psycopg": ("api", ["flask-sqlalchemy"], {"database": "postgresql"}),
-    "pymysql": ("api", ["flask-sqlalchemy"], {"database": "mysql"}),
-    "flask-login": ("web", ["flask-sqlalchemy", "flask-wtf"], {"auth": "session"}),
-    "argon2-cffi": ("api", ["flask-sqlalchemy", "flask-jwt-extended"], {"auth": "token"}),
-    "flask-wtf": ("web", [], {"forms": "yes"}),
-    "flask-mail": ("web", [], {"mail": "yes"}),
-    "flask-security-too": ("web", ["flask-sqlalchemy", "flask-wtf"], {"auth": "full"}),
-    "flask-jwt-extended": ("api", ["flask-sqlalchemy"], {"auth": "token"}),
-    "flask-smorest": ("api", [], {"api": "openapi"}),
-    "gunicorn": ("api", [], {}),
-    "python-dotenv": ("api", [], {}),
-}
+def solo_answers(ext_id: str) -> dict[str, Any]:
+    """The minimal fixture plus one library and what it cannot work without.
 
-
-def alone_answers(ext_id: str) -> dict[str, Any]:
-    """The minimal fixture plus one library (and what it requires)."""
+    What that is lives beside the library's fragments, in includes/ext/<id>/solo.yml, so
+    adding a library touches only its catalog entry and its own folder.
+    """
     base = harness.load_answers("minimal")
-    kind, required, needs = ALONE[ext_id]
-    stack = {}
-    for name in ("full-auth", "api", "mysql", "postgresql", "webapp"):
-        stack.update(harness.load_answers(name)["stack"])
-    picks = sorted({"gunicorn", ext_id, *required})
+    solo = yaml.safe_load((harness.FRAGMENTS_DIR / ext_id / "solo.yml").read_text())
+    picks = sorted({"gunicorn", "python-dotenv", ext_id, *solo.get("with", [])})
     package = "solo_" + ext_id.replace("-", "_")
     return {
         **base,
         "project_name": package.replace("_", "-"),
         "package": package,
-        "needs": {**base["needs"], "kind": kind, **needs},
+        "needs": {**base["needs"], "kind": solo["kind"], **solo.get("needs", {})},
         "picks": picks,
-        "stack": {pick: stack[pick] for pick in picks},
+        "stack": harness.stack_for(picks),
+        "services": harness.services_for(picks),
     }
+
+
+SOLO = harness.wired_ids()
 
 
 def _server_url(variable: str) -> str:
@@ -114,18 +89,28 @@ def test_database_stack_runs_against_a_real_server(
     _record(request, report)
 
 
-@pytest.mark.parametrize("ext_id", sorted(ALONE))
+@pytest.mark.parametrize("ext_id", SOLO)
 def test_each_library_alone_meets_the_bar(
     ext_id: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    answers = alone_answers(ext_id)
+    answers = solo_answers(ext_id)
     project = harness.render(answers, tmp_path / answers["project_name"])
     _record(request, harness.check_project(project))
 
 
-@pytest.mark.parametrize(("ext_id", "name"), sorted(MUTATIONS.items()))
-def test_project_tests_fail_without_the_wiring(ext_id: str, name: str, tmp_path: Path) -> None:
-    answers, project = _render(name, tmp_path, mutate=harness.empty_fragment(ext_id))
+# Every wired library whose wiring is bound in create_app: with that binding left out,
+# the project's own tests must notice.
+MUTATIONS = [
+    ext_id for ext_id in SOLO if (harness.FRAGMENTS_DIR / ext_id / "init_app.jinja").exists()
+]
+
+
+@pytest.mark.parametrize("ext_id", MUTATIONS)
+def test_project_tests_fail_without_the_wiring(ext_id: str, tmp_path: Path) -> None:
+    answers = solo_answers(ext_id)
+    project = harness.render(
+        answers, tmp_path / answers["project_name"], mutate=harness.empty_fragment(ext_id)
+    )
     assert ext_id in answers["picks"]
     output = harness.project_tests_fail(project)
     assert "failed" in output or "error" in output

@@ -82,6 +82,9 @@ def test_wired_entries_and_fragment_folders_match() -> None:
     wired = {library.id for library in shipped_catalog().libraries if library.wired}
     folders = {path.name for path in FRAGMENTS.iterdir() if path.is_dir()}
     assert wired == folders
+    for folder in folders:
+        # How the slow tier proves the library alone (tests/generated/test_projects.py).
+        assert (FRAGMENTS / folder / "solo.yml").is_file(), folder
 
 
 # Chosen to be wired, not wired yet: each is the best live answer to a need, so the engine
