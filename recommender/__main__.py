@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from recommender.cli import main
+from recommender.launcher import main
 
 main()

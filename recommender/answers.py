@@ -94,3 +94,14 @@ def build_request(
         (*from_file.with_names, *with_names),
         (*from_file.without_names, *without_names),
     )
+
+
+def write_answers(
+    path: Path, needs: dict[str, str], with_names: list[str], without_names: list[str]
+) -> None:
+    """Write an answers file that `--answers` replays to the same stack."""
+    data = {"needs": needs, "with": with_names, "without": without_names}
+    try:
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write answers file {path}: {exc.strerror}") from exc

@@ -10,7 +10,7 @@ import typer
 
 from recommender import __version__, console
 from recommender.console import Format
-from recommender.errors import FlaskPickError, UnknownLibraryError, UsageError
+from recommender.errors import FlaskPickError, Interrupted, UnknownLibraryError, UsageError
 
 if TYPE_CHECKING:
     from recommender.core.models import Recommendation
@@ -244,21 +244,82 @@ def new_command(
     no_git: Annotated[
         bool, typer.Option("--no-git", help="Do not create a git repository.")
     ] = False,
+    ask_all: Annotated[
+        bool,
+        typer.Option("--ask-all", help="Ask every question; given needs become the defaults."),
+    ] = False,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option(help="Write the answers to FILE, for `--answers FILE` to replay."),
+    ] = None,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
+    from recommender.answers import build_request, write_answers
+    from recommender.catalog import shipped_catalog, shipped_vocabulary
     from recommender.render import plan_project, render_project
 
     given = bool(need or preset or answers or with_ or without)
+    # In a terminal, whatever the command line did not answer is asked (--yes: defaults).
+    interactive = sys.stdin.isatty() and not yes
     if not given and not yes and not sys.stdin.isatty():
         raise UsageError(
             "standard input is not a terminal and no needs were given; "
             "pass --preset, --need KEY=VALUE, --answers FILE or --yes"
         )
-    rec = _recommend_from(preset, answers, need, with_, without, wired_only=True)
+    # Refuse a taken folder or a bad name before asking anything: answers are worth keeping.
+    plan_project(path, name, None)
+    catalog, vocabulary = shipped_catalog(), shipped_vocabulary()
+    request = build_request(
+        vocabulary,
+        preset=preset,
+        answers=answers,
+        need_flags=need or [],
+        with_names=with_ or [],
+        without_names=without or [],
+    )
+    if interactive:
+        from recommender.questionnaire import Session, ask_in_terminal, ask_needs, review
+
+        asked = ask_needs(vocabulary, request.needs, ask_all, ask_in_terminal)
+        session = Session(asked, [*request.with_names], [*request.without_names])
+        rec = review(catalog, vocabulary, session, ask_in_terminal)
+        with_names, without_names = session.with_names, session.without_names
+    else:
+        from recommender.core.engine import recommend
+        from recommender.core.needs import resolve_needs
+
+        needs = resolve_needs(vocabulary, request.needs)
+        with_names, without_names = [*request.with_names], [*request.without_names]
+        rec = recommend(catalog, vocabulary, needs, with_names, without_names, wired_only=True)
+        console.print_recommendation(rec, "table")
     project = plan_project(path, name, rec)
-    console.print_recommendation(rec, "table")
+    if save_answers is not None:
+        write_answers(save_answers, dict(rec.needs), with_names, without_names)
     made_repo = render_project(project, rec, git=not no_git)
     console.print_next_steps(path, project.package, made_repo)
+
+
+@app.command("add")
+def add_command(
+    libraries: Annotated[
+        list[str] | None, typer.Argument(help="Libraries to wire in, by any name.")
+    ] = None,
+    need: NeedOption = None,
+    path: Annotated[
+        Path, typer.Option("--path", help="The project's folder (default: this one).")
+    ] = Path(),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the files that would change; change nothing.")
+    ] = False,
+) -> None:
+    """Wire more libraries or needs into a project flask-pick generated, keeping your edits."""
+    from recommender.answers import parse_need_flags
+    from recommender.evolve import add_to_project, conflict_message
+
+    outcome = add_to_project(path, libraries or [], parse_need_flags(need or []), dry_run=dry_run)
+    console.print_addition(outcome)
+    if outcome.conflicts:
+        raise FlaskPickError(conflict_message(outcome))
 
 
 def _check_choice(option: str, value: str | None, choices: object) -> None:
@@ -272,7 +333,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
-        console.error("interrupted; nothing was written")
+        console.cancelled()
         sys.exit(130)
     except typer.TyperException as exc:
         # typer's own usage errors (unknown option, bad value, missing argument).
@@ -285,11 +346,14 @@ def main() -> None:
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         console.error(exc.format_message().rstrip(".") + hint)
         sys.exit(getattr(exc, "exit_code", 2))
+    except Interrupted:
+        console.cancelled()
+        sys.exit(130)
     except FlaskPickError as exc:
         if _debug:
             raise
         console.error(str(exc))
         sys.exit(exc.exit_code)
     if code == 130:
-        console.error("interrupted; nothing was written")
+        console.cancelled()
     sys.exit(code if isinstance(code, int) else 0)

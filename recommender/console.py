@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +15,9 @@ from rich.table import Table
 from recommender.core.compare import StackComparison, library_facts
 from recommender.core.models import Library, Recommendation
 from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
+
+if TYPE_CHECKING:
+    from recommender.evolve import Outcome
 
 Format = Literal["table", "json", "markdown"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
@@ -35,6 +38,11 @@ def stdout() -> Console:
 def error(message: str) -> None:
     """Write a one-line error to standard error."""
     sys.stderr.write(f"error: {message}\n")
+
+
+def cancelled() -> None:
+    """Say that an interrupted run left nothing behind."""
+    sys.stderr.write("Cancelled, nothing was written.\n")
 
 
 def print_json(data: object) -> None:
@@ -347,3 +355,39 @@ def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
         f"flask --app {package} run --debug",
     ):
         out.print(f"  {step}", markup=False)
+
+
+def print_addition(outcome: Outcome) -> None:
+    """Say what `flask-pick add` added (or would add), what it merged, and what to run next."""
+    out = stdout()
+    addition = outcome.addition
+    for warning in addition.new_warnings:
+        out.print(f"[bold red]warning:[/] {warning.message}", markup=True)
+    name = outcome.project.name
+    if not addition.changes:
+        what = ", ".join(addition.already) or "everything asked for"
+        out.print(f"{what} already in {name}; nothing changed.")
+        return
+    verb = "Would add" if outcome.dry_run else "Added"
+    picks = {pick.library.id: pick for pick in addition.rec.picks}
+    out.print(f"[bold green]{verb}[/] to {name}:", markup=True)
+    for library_id in addition.added:
+        pick = picks[library_id]
+        why = pick.library.summary if pick.forced else pick.reasons[0]
+        out.print(f"  {library_id}: {why}", markup=False)
+    for key, old, new in addition.needs_changed:
+        out.print(f"  need {key}: {old} -> {new}", markup=False)
+    if outcome.stat:
+        out.print(outcome.stat, markup=False, highlight=False)
+    if outcome.dry_run:
+        out.print(f"Nothing was changed (--dry-run); without it, this merges into {outcome.branch}")
+        return
+    if outcome.env_keys:
+        out.print(f".env: added {', '.join(outcome.env_keys)}", markup=False)
+    if outcome.conflicts:
+        return
+    out.print(
+        f"Merged into {outcome.branch}. Next: pip install -e '.[dev]' && pytest", markup=False
+    )
+    if addition.new_services:
+        out.print(f"new services: {', '.join(addition.new_services)} (see docker-compose.yml)")

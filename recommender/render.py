@@ -10,8 +10,11 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,9 @@ from recommender.errors import FlaskPickError, UsageError
 from recommender.resources import template_dir
 
 PYTHON_VERSION = "3.11"
+# Each commit on this branch is flask-pick's untouched rendering of one set of answers:
+# the base `flask-pick add` merges from, whatever the person did to their own branches.
+TEMPLATE_BRANCH = "flask-pick/template"
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Names a generated package must not take: the modules every generated project imports,
 # plus the project's own top-level folders.
@@ -62,10 +68,9 @@ def package_name(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
 
 
-def plan_project(dest: Path, package: str | None, rec: Recommendation) -> Project:
-    """Check the destination and the package name before anything is written."""
+def check_destination(dest: Path) -> Path:
+    """The absolute destination, refused when it holds anything or its parent is missing."""
     dest = dest.expanduser().absolute()
-    name = dest.resolve().name if dest.exists() else dest.name
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise FlaskPickError(
             f"{dest.name or dest} already exists and is not empty; "
@@ -73,18 +78,30 @@ def plan_project(dest: Path, package: str | None, rec: Recommendation) -> Projec
         )
     if not dest.parent.is_dir():
         raise UsageError(f"the folder {dest.parent} does not exist; create it first")
+    return dest
+
+
+def plan_project(dest: Path, package: str | None, rec: Recommendation | None) -> Project:
+    """Check the destination and the package name before anything is written.
+
+    Without a recommendation yet (before the questionnaire), only the names every project
+    imports are checked; with one, the stack's own imports too.
+    """
+    dest = check_destination(dest)
+    name = dest.resolve().name if dest.exists() else dest.name
     chosen = package or package_name(name)
     if not _PACKAGE.match(chosen) or keyword.iskeyword(chosen):
         raise UsageError(
             f"{chosen!r} is not a valid Python package name; "
             "use lower-case letters, digits and _ (or pass --name)"
         )
-    imported = set(_BASE_IMPORTS)
-    for pick in rec.picks:
+    # The standard library too: a package named `site` or `email` would shadow it.
+    imported = set(_BASE_IMPORTS) | set(sys.stdlib_module_names)
+    for pick in rec.picks if rec is not None else ():
         imported.update(pick.library.imports)
     if chosen in imported:
         raise UsageError(
-            f"package name {chosen!r} would shadow the {chosen} module the project imports; "
+            f"package name {chosen!r} would shadow Python's or the stack's {chosen} module; "
             "pass --name with another name"
         )
     return Project(dest, name, chosen)
@@ -148,6 +165,7 @@ def _git_commit(project_dir: Path) -> bool:
         ["init", "-q", "-b", "main"],
         ["add", "-A"],
         ["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "Initial project from flask-pick"],
+        ["branch", TEMPLATE_BRANCH],
     ):
         result = subprocess.run(
             [git, *args], cwd=project_dir, env=env, capture_output=True, text=True, check=False
@@ -157,6 +175,24 @@ def _git_commit(project_dir: Path) -> bool:
     return True
 
 
+def render_answers(data: dict[str, Any], dest: Path) -> None:
+    """Render complete Copier answers into `dest`, a folder that does not exist yet."""
+    import copier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(
+            str(template_dir()),
+            dest,
+            data=data,
+            defaults=True,
+            quiet=True,
+            unsafe=False,
+            cleanup_on_error=True,
+        )
+    _scrub_answers(dest)
+
+
 def render_project(
     project: Project, rec: Recommendation, *, git: bool = True, secret_key: str | None = None
 ) -> bool:
@@ -164,25 +200,16 @@ def render_project(
 
     Returns whether a git repository was created. An error or Ctrl-C leaves nothing behind.
     """
-    import copier
-
     data = copier_data(project, rec, secret_key or secrets.token_hex(32))
     scratch = Path(tempfile.mkdtemp(prefix=f".{project.name}.flask-pick-", dir=project.dest.parent))
     try:
         rendered = scratch / project.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            copier.run_copy(
-                str(template_dir()),
-                rendered,
-                data=data,
-                defaults=True,
-                quiet=True,
-                unsafe=False,
-                cleanup_on_error=True,
-            )
-        _scrub_answers(rendered)
+        render_answers(data, rendered)
         made_repo = git and _git_commit(rendered)
+        # From here on the project is whole: a Ctrl-C could only make the exit code lie
+        # ("nothing was written"), so the rest of the run ignores it.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         _move_into_place(rendered, project.dest)
         return made_repo
     except Exception as exc:

@@ -1,0 +1,593 @@
+"""`flask-pick add`: wire more libraries or needs into a project flask-pick generated.
+
+The person's edits are kept by a three-way merge whose base is exactly what flask-pick
+rendered last time. Each rendering is a commit on the project's own `flask-pick/template`
+branch (`new` makes the first one), so the base survives upgrades of flask-pick itself; Copier's
+`update` cannot find an old version of a template shipped inside a package, and `recopy`
+would overwrite the edits. `add` replays the recorded answers with the new libraries and needs
+through the engine, renders them, commits the tree onto the template branch and merges that
+branch into the person's current branch with git.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recommender.core.engine import recommend
+from recommender.core.models import Catalog, Library, Recommendation, StackWarning
+from recommender.core.names import NameIndex
+from recommender.core.needs import Needs, Vocabulary, holds, resolve_needs
+from recommender.errors import FlaskPickError, UsageError
+from recommender.render import TEMPLATE_BRANCH
+
+ANSWERS_FILE = ".copier-answers.yml"
+# The engine's reason for a library forced with --with; `add` forces the libraries it adds.
+_FORCED_REASON = "you asked for it with --with"
+_SECRET_LINE = re.compile(r"^\s*SECRET_KEY\s*=\s*(\S+)\s*$")
+_ENV_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+# Variables a git hook may have set; they would point git at another repository or index.
+_GIT_CONTEXT = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX")
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a project's .copier-answers.yml says flask-pick rendered."""
+
+    project_name: str
+    package: str
+    needs: dict[str, str]
+    picks: tuple[str, ...]
+    forced: tuple[str, ...]
+    version: str
+    services: tuple[str, ...] = ()
+    description: str | None = None
+    python_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """The new stack for the recorded answers plus what was asked, and how it differs."""
+
+    rec: Recommendation
+    added: tuple[str, ...]
+    already: tuple[str, ...]
+    needs_changed: tuple[tuple[str, str, str], ...]
+    new_warnings: tuple[StackWarning, ...]
+    new_services: tuple[str, ...] = ()
+
+    @property
+    def changes(self) -> bool:
+        """Whether the project's answers change at all."""
+        return bool(self.added or self.needs_changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What `add` did (or, with --dry-run, would do) to a project."""
+
+    project: Path
+    addition: Addition
+    dry_run: bool = False
+    branch: str = ""
+    stat: str = ""
+    files: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    env_keys: tuple[str, ...] = ()
+
+
+# --- answers: pure ---------------------------------------------------------------------------
+
+
+def _scalar(value: object) -> str:
+    # YAML 1.1 reads a bare yes/no as a boolean; the vocabulary speaks the words.
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def parse_recorded(data: object, where: str = ANSWERS_FILE) -> Recorded:
+    """The recorded answers, with the names that were forced (--with, or an earlier `add`).
+
+    Forced names are not a question of the template: they are read back from what the engine
+    recorded, a pick whose reason is the --with one, and every warning (with
+    `wired_only`, the engine warns only about a dead library someone asked for by name).
+    """
+    how = "run `flask-pick add` in a project made by `flask-pick new`"
+    if not isinstance(data, dict) or "flask_pick_version" not in data:
+        raise FlaskPickError(
+            f"{where} has no flask_pick_version, so flask-pick did not generate this project; {how}"
+        )
+    needs = data.get("needs")
+    picks = data.get("picks")
+    if not isinstance(needs, dict) or not isinstance(picks, list):
+        raise FlaskPickError(f"{where} lacks its needs or picks; {how}")
+    stack = data.get("stack") if isinstance(data.get("stack"), dict) else {}
+    warnings = data.get("warnings") if isinstance(data.get("warnings"), list) else []
+    forced: list[str] = []
+    for item in warnings or []:
+        if isinstance(item, dict) and isinstance(item.get("library"), str):
+            forced.append(item["library"])
+    for library_id, entry in sorted((stack or {}).items()):
+        reasons = entry.get("reasons") if isinstance(entry, dict) else None
+        if isinstance(reasons, list) and _FORCED_REASON in reasons:
+            forced.append(str(library_id))
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return None if value is None else str(value)
+
+    return Recorded(
+        project_name=str(data.get("project_name") or ""),
+        package=str(data.get("package") or ""),
+        needs={str(key): _scalar(value) for key, value in needs.items()},
+        picks=tuple(sorted(str(pick) for pick in picks)),
+        forced=tuple(dict.fromkeys(forced)),
+        version=str(data["flask_pick_version"]),
+        services=tuple(str(s) for s in data.get("services") or () if isinstance(s, str)),
+        description=text("description"),
+        python_version=text("python_version"),
+    )
+
+
+def recorded_needs(vocabulary: Vocabulary, recorded: Recorded) -> Needs:
+    """The recorded needs, resolved against today's vocabulary (new questions take defaults)."""
+    known = {k: v for k, v in recorded.needs.items() if vocabulary.need(k) is not None}
+    try:
+        return resolve_needs(vocabulary, known)
+    except UsageError as exc:
+        raise FlaskPickError(f"{ANSWERS_FILE}: {exc}") from exc
+
+
+def replay(
+    catalog: Catalog, vocabulary: Vocabulary, recorded: Recorded
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The --with and --without names that reproduce the recorded picks from the recorded needs.
+
+    Starts from the recorded forced names; a recorded pick the engine would no longer choose is
+    forced too, and a library it would now add is excluded, so an upgraded catalog changes
+    nothing the person already has.
+    """
+    needs = recorded_needs(vocabulary, recorded)
+    first = recommend(catalog, vocabulary, needs, recorded.forced, (), wired_only=True)
+    missing = tuple(pick for pick in recorded.picks if pick not in first.ids)
+    extra = tuple(pick for pick in first.ids if pick not in recorded.picks)
+    return (*recorded.forced, *missing), extra
+
+
+def _default(vocabulary: Vocabulary, key: str, answers: Mapping[str, str]) -> str | None:
+    need = vocabulary.need(key)
+    if need is None:
+        return None
+    return next((value for cond, value in need.defaults if holds(cond, answers)), None)
+
+
+def implied_needs(
+    vocabulary: Vocabulary, answers: Mapping[str, str], library: Library
+) -> dict[str, str]:
+    """Needs a library named to `add` answers: mail=yes for flask-mail.
+
+    Only a need that asks for nothing yet (none, no) and has exactly one value wanting what the
+    library provides, and only when that value makes sense with the other answers; flask-
+    sqlalchemy fits three databases, so it sets none.
+    """
+    implied: dict[str, str] = {}
+    provides = set(library.capabilities)
+    for need in vocabulary.needs:
+        current = need.value(answers.get(need.key, ""))
+        if current is None or current.capabilities:
+            continue
+        matches = [value for value in need.values if provides & set(value.capabilities)]
+        if len(matches) == 1 and holds(matches[0].only_when, answers):
+            implied[need.key] = matches[0].name
+    return implied
+
+
+def plan_addition(
+    catalog: Catalog,
+    vocabulary: Vocabulary,
+    recorded: Recorded,
+    names: Sequence[str],
+    need_flags: Mapping[str, str],
+) -> Addition:
+    """The stack after adding libraries and needs, as if they had been chosen at the start.
+
+    A recorded need whose value is only its default is worked out again (a database brings
+    migrations, as with `new`); the others, the forced libraries and every recorded pick stay.
+    `add` never removes a library: a change of needs that would is refused.
+    """
+    index = NameIndex.build(catalog)
+    libraries = [index.require(name) for name in names]
+    for library in libraries:
+        if not library.is_dead and not library.wired:
+            raise FlaskPickError(
+                f"{library.id} is not wired into generated projects "
+                f"({library.not_wired_reason or 'no template fragment yet'}); "
+                "flask-pick cannot add it, add it by hand (nothing was changed)"
+            )
+    old = dict(recorded_needs(vocabulary, recorded))
+    with_names, without_names = replay(catalog, vocabulary, recorded)
+    given = {key: value for key, value in old.items() if value != _default(vocabulary, key, old)}
+    given.update(need_flags)
+    for library in libraries:
+        if library.is_dead:
+            continue
+        for key, value in implied_needs(vocabulary, {**old, **given}, library).items():
+            given.setdefault(key, value)
+    needs = resolve_needs(vocabulary, given)
+    asked = tuple(library.id for library in libraries)
+    forced = tuple(dict.fromkeys((*with_names, *asked)))
+    excluded = tuple(name for name in without_names if name not in asked)
+    try:
+        rec = recommend(catalog, vocabulary, needs, forced, excluded, wired_only=True)
+    except FlaskPickError:
+        if not excluded:
+            raise
+        # What the person already has was kept out only to match the recorded picks; the new
+        # needs may need it after all.
+        rec = recommend(catalog, vocabulary, needs, forced, (), wired_only=True)
+    lost = [pick for pick in recorded.picks if pick not in rec.ids]
+    if lost:
+        raise FlaskPickError(
+            f"this would remove {', '.join(lost)} from the project; `flask-pick add` only adds, "
+            "so keep the needs that brought them (nothing was changed)"
+        )
+    old_warned = set(recorded.forced)
+    already: list[str] = []
+    for library in libraries:
+        # A dead name stands for its successor, which the project may have already.
+        target = catalog.library(library.successor or "") if library.is_dead else library
+        if target is not None and target.id in recorded.picks:
+            already.append(target.id)
+        elif library.is_dead and library.id in old_warned:
+            already.append(library.id)
+    return Addition(
+        rec=rec,
+        added=tuple(pick for pick in rec.ids if pick not in recorded.picks),
+        already=tuple(dict.fromkeys(already)),
+        needs_changed=tuple(
+            (key, old.get(key, ""), value) for key, value in needs if old.get(key) != value
+        ),
+        new_warnings=tuple(w for w in rec.warnings if w.library not in old_warned),
+        new_services=tuple(svc for svc in rec.services if svc not in recorded.services),
+    )
+
+
+def copier_answers(recorded: Recorded, rec: Recommendation, secret_key: str) -> dict[str, Any]:
+    """The Copier answers for the new stack, keeping the project's name, package and Python."""
+    from recommender.render import Project, copier_data
+
+    data = copier_data(Project(Path(), recorded.project_name, recorded.package), rec, secret_key)
+    if recorded.description is not None:
+        data["description"] = recorded.description
+    if recorded.python_version is not None:
+        data["python_version"] = recorded.python_version
+    return data
+
+
+def new_env_lines(current: str, rendered: str) -> list[str]:
+    """Lines of the freshly rendered .env the person's .env lacks: new keys and their comments.
+
+    A key the person already set is never touched; the header comment is not repeated.
+    """
+    have_lines = {line.strip() for line in current.splitlines()}
+    have_keys = {m.group(1) for line in current.splitlines() if (m := _ENV_KEY.match(line))}
+    lines: list[str] = []
+    for line in rendered.splitlines():
+        match = _ENV_KEY.match(line)
+        if match is not None and match.group(1) in have_keys:
+            continue
+        if not line.strip() or line.strip() in have_lines:
+            continue
+        lines.append(line)
+    return lines
+
+
+# --- the project and its repository: shell -------------------------------------------------
+
+
+def find_project(path: Path) -> Path:
+    """The folder holding .copier-answers.yml: `path` or the closest parent."""
+    start = path.expanduser().absolute()
+    if not start.is_dir():
+        raise UsageError(f"{path} is not a folder; pass --path with the project's folder")
+    for folder in (start, *start.parents):
+        if (folder / ANSWERS_FILE).is_file():
+            return folder
+    raise FlaskPickError(
+        f"{start} is not inside a project generated by flask-pick (no {ANSWERS_FILE}); "
+        "run `flask-pick add` in the project's folder or pass --path DIR"
+    )
+
+
+def read_recorded(project: Path) -> Recorded:
+    """Read and check a project's .copier-answers.yml."""
+    path = project / ANSWERS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FlaskPickError(f"cannot read {path}: {first}") from exc
+    return parse_recorded(data, str(path))
+
+
+def _base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_CONTEXT}
+    # Plain, untranslated output: it is parsed and quoted in one-line errors.
+    env["LC_ALL"] = "C"
+    return env
+
+
+class _Git:
+    """git in one repository, with one-line errors."""
+
+    def __init__(self, root: Path) -> None:
+        git = shutil.which("git")
+        if git is None:
+            raise FlaskPickError("git is not installed; install git, then run `flask-pick add`")
+        self.exe = git
+        self.root = root
+
+    def run(
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [self.exe, *args],
+            cwd=cwd or self.root,
+            env={**_base_env(), **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+            command = next((arg for arg in args if not arg.startswith("-")), "")
+            raise FlaskPickError(f"git {command} failed: {said[-1] if said else 'no output'}")
+        return result
+
+    def out(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        return self.run(*args, env=env).stdout.strip()
+
+    def ok(self, *args: str) -> bool:
+        return self.run(*args, check=False).returncode == 0
+
+
+def _template_identity() -> dict[str, str]:
+    # As for `new`: the template branch is flask-pick's, unless the environment says otherwise.
+    return {
+        key: os.environ.get(key, default)
+        for key, default in (
+            ("GIT_AUTHOR_NAME", "flask-pick"),
+            ("GIT_AUTHOR_EMAIL", "flask-pick@localhost"),
+            ("GIT_COMMITTER_NAME", "flask-pick"),
+            ("GIT_COMMITTER_EMAIL", "flask-pick@localhost"),
+        )
+    }
+
+
+def _person_identity(git: _Git) -> dict[str, str]:
+    # The merge is the person's commit: their identity, or flask-pick's when git has none.
+    configured = git.ok("config", "user.name") and git.ok("config", "user.email")
+    return {} if configured else _template_identity()
+
+
+def _check_repository(git: _Git, project: Path, dry_run: bool) -> None:
+    """Refuse, before anything is written, a project `add` cannot merge into."""
+    inside = git.run("rev-parse", "--show-toplevel", check=False)
+    if inside.returncode != 0:
+        raise FlaskPickError(
+            f"{project} is not a git repository, so there is no base to merge from; "
+            "flask-pick add needs the repository `flask-pick new` made (do not pass --no-git)"
+        )
+    if Path(inside.stdout.strip()).resolve() != project.resolve():
+        raise FlaskPickError(
+            f"{project} is not the top of its git repository ({inside.stdout.strip()} is); "
+            "flask-pick add needs the repository `flask-pick new` made in the project's folder"
+        )
+    if not git.ok("rev-parse", "--verify", "-q", f"refs/heads/{TEMPLATE_BRANCH}"):
+        raise FlaskPickError(
+            f"this repository has no {TEMPLATE_BRANCH} branch holding flask-pick's own rendering; "
+            "if the first commit is flask-pick's untouched output, run "
+            f"`git branch {TEMPLATE_BRANCH} $(git rev-list --max-parents=0 HEAD)` and try again"
+        )
+    if not git.ok("rev-parse", "--verify", "-q", "HEAD"):
+        raise FlaskPickError("this repository has no commits yet; commit the project first")
+    current = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+    if current == TEMPLATE_BRANCH:
+        raise FlaskPickError(
+            f"{TEMPLATE_BRANCH} is checked out; it holds flask-pick's renderings only, "
+            "switch to your own branch (git switch main) and try again"
+        )
+    if dry_run:
+        return
+    if git.ok("rev-parse", "--verify", "-q", "MERGE_HEAD"):
+        raise FlaskPickError(
+            "a merge is in progress; finish it (git commit) or undo it (git merge --abort) first"
+        )
+    dirty = git.out("status", "--porcelain", "--untracked-files=normal")
+    if dirty:
+        count = len(dirty.splitlines())
+        raise FlaskPickError(
+            f"the work tree has {count} uncommitted change{'s' if count != 1 else ''}; "
+            "commit or stash them first (git stash -u), nothing was changed"
+        )
+
+
+def _secret_key(project: Path) -> str:
+    """The SECRET_KEY of the project's .env, so the rendered .env matches it."""
+    env_file = project / ".env"
+    if env_file.is_file():
+        for line in env_file.read_text(encoding="utf-8").splitlines():
+            match = _SECRET_LINE.match(line)
+            if match is not None:
+                return match.group(1)
+    return secrets.token_hex(32)
+
+
+def _render(recorded: Recorded, rec: Recommendation, secret_key: str, dest: Path) -> None:
+    from recommender.render import render_answers
+
+    try:
+        render_answers(copier_answers(recorded, rec, secret_key), dest)
+    except Exception as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FlaskPickError(f"rendering the project failed: {message}") from exc
+
+
+def _write_tree(git: _Git, rendered: Path, scratch: Path, objects: Mapping[str, str]) -> str:
+    """Store the rendered folder as a git tree (the project's .gitignore applies) and name it."""
+    git_dir = git.out("rev-parse", "--absolute-git-dir")
+    env = {"GIT_INDEX_FILE": str(scratch / "index"), **objects}
+    where = (f"--git-dir={git_dir}", f"--work-tree={rendered}")
+    git.run(*where, "add", "-A", env=env, cwd=rendered)
+    return git.run(*where, "write-tree", env=env, cwd=rendered).stdout.strip()
+
+
+def _summary(addition: Addition) -> str:
+    parts = [*addition.added, *(f"{key}={new}" for key, _, new in addition.needs_changed)]
+    return ", ".join(parts) or "nothing"
+
+
+def _append_env(project: Path, rendered: Path, addition: Addition) -> tuple[str, ...]:
+    """Give the person's .env (never committed, so never merged) the new libraries' settings."""
+    mine, theirs = project / ".env", rendered / ".env"
+    if not mine.is_file() or not theirs.is_file():
+        return ()
+    current = mine.read_text(encoding="utf-8")
+    lines = new_env_lines(current, theirs.read_text(encoding="utf-8"))
+    if not lines:
+        return ()
+    block = "\n".join([f"# Added by flask-pick add ({_summary(addition)})", *lines])
+    mine.write_text(current.rstrip("\n") + "\n\n" + block + "\n", encoding="utf-8")
+    return tuple(m.group(1) for line in lines if (m := _ENV_KEY.match(line)))
+
+
+def add_to_project(
+    path: Path,
+    names: Iterable[str],
+    need_flags: Mapping[str, str],
+    *,
+    dry_run: bool = False,
+) -> Outcome:
+    """Add libraries and needs to the project at `path`, keeping the person's edits.
+
+    Renders the new answers, commits them onto the template branch and merges that branch
+    into the current one. Conflicts are left for the person, listed in the outcome.
+    """
+    from recommender.catalog import shipped_catalog, shipped_vocabulary
+
+    names = tuple(names)
+    if not names and not need_flags:
+        raise UsageError("name a library to add, or pass --need KEY=VALUE (e.g. --need tasks=yes)")
+    project = find_project(path)
+    recorded = read_recorded(project)
+    addition = plan_addition(shipped_catalog(), shipped_vocabulary(), recorded, names, need_flags)
+    if not addition.changes:
+        return Outcome(project, addition, dry_run)
+    git = _Git(project)
+    _check_repository(git, project, dry_run)
+    with tempfile.TemporaryDirectory(prefix="flask-pick-add-") as tmp:
+        scratch = Path(tmp)
+        rendered = scratch / (recorded.project_name or "project")
+        _render(recorded, addition.rec, _secret_key(project), rendered)
+        objects: dict[str, str] = {}
+        if dry_run:
+            # New objects go to a scratch store; the repository's are read through it.
+            objects = {
+                "GIT_OBJECT_DIRECTORY": str(scratch / "objects"),
+                "GIT_ALTERNATE_OBJECT_DIRECTORIES": git.out("rev-parse", "--git-path", "objects"),
+            }
+            (scratch / "objects").mkdir()
+        tree = _write_tree(git, rendered, scratch, objects)
+        tip = git.out("rev-parse", f"refs/heads/{TEMPLATE_BRANCH}")
+        base = git.run("merge-base", "HEAD", TEMPLATE_BRANCH, check=False).stdout.strip()
+        if not base:
+            raise FlaskPickError(
+                f"the current branch shares no history with {TEMPLATE_BRANCH}; "
+                "run flask-pick add on a branch that grew from the generated project"
+            )
+        stat = git.run("diff", "--stat", base, tree, env=objects).stdout.rstrip()
+        files = tuple(
+            git.run("diff", "--name-only", base, tree, env=objects).stdout.split("\n")[:-1]
+        )
+        branch = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+        outcome = Outcome(project, addition, dry_run, branch or "HEAD", stat, files)
+        if dry_run:
+            return outcome
+        commit = tip
+        if git.out("rev-parse", f"{tip}^{{tree}}") != tree:
+            message = f"flask-pick {_version()}: add {_summary(addition)}"
+            commit = git.out(
+                "commit-tree",
+                "--no-gpg-sign",
+                tree,
+                "-p",
+                tip,
+                "-m",
+                message,
+                env=_template_identity(),
+            )
+            git.run("update-ref", f"refs/heads/{TEMPLATE_BRANCH}", commit, tip)
+        merged = git.run(
+            "merge",
+            "--no-ff",
+            "--no-edit",
+            "-m",
+            f"Add {_summary(addition)} with flask-pick",
+            TEMPLATE_BRANCH,
+            env=_person_identity(git),
+            check=False,
+        )
+        conflicts: tuple[str, ...] = ()
+        if merged.returncode != 0:
+            conflicts = tuple(git.out("diff", "--name-only", "--diff-filter=U").splitlines())
+            if not conflicts:
+                _merge_failed(git, merged, commit, tip)
+        env_keys = _append_env(project, rendered, addition)
+    return Outcome(project, addition, False, branch or "HEAD", stat, files, conflicts, env_keys)
+
+
+def _merge_failed(
+    git: _Git, merged: subprocess.CompletedProcess[str], commit: str, tip: str
+) -> None:
+    said = (merged.stderr.strip() or merged.stdout.strip()).splitlines()
+    reason = said[-1] if said else f"exit {merged.returncode}"
+    if git.ok("rev-parse", "--verify", "-q", "MERGE_HEAD"):
+        raise FlaskPickError(
+            f"the merge stopped before its commit ({reason}); "
+            "finish it with `git commit` or undo it with `git merge --abort`"
+        )
+    if commit != tip:
+        # Nothing was merged: the template branch goes back to where it was.
+        git.run("update-ref", f"refs/heads/{TEMPLATE_BRANCH}", tip, commit, check=False)
+    raise FlaskPickError(f"git merge failed: {reason} (nothing was changed)")
+
+
+def conflict_message(outcome: Outcome) -> str:
+    """The one-line error for a merge left with conflicts."""
+    files = ", ".join(outcome.conflicts)
+    return (
+        f"adding {_summary(outcome.addition)} conflicts with your edits in {files}; "
+        "resolve the <<<<<<< markers, `git add` those files, then `git commit` "
+        "(or `git merge --abort` to back out)"
+    )
+
+
+def _version() -> str:
+    from recommender import __version__
+
+    return __version__
