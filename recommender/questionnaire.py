@@ -157,7 +157,11 @@ def review(
         try:
             needs = resolve_needs(vocabulary, session.answers)
             rec = recommend(
-                catalog, vocabulary, needs, session.with_names, session.without_names,
+                catalog,
+                vocabulary,
+                needs,
+                session.with_names,
+                session.without_names,
                 wired_only=True,
             )
         except (FlaskPickError, UsageError) as exc:
@@ -180,7 +184,9 @@ def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> 
     picks = [pick for pick in rec.picks if _swappable(catalog, pick)]
     which = ask(
         Question(
-            "swap", "select", "Swap which library?",
+            "swap",
+            "select",
+            "Swap which library?",
             tuple(Choice(p.library.id, f"{p.library.pypi}: {p.library.summary}") for p in picks),
         )
     )
@@ -190,7 +196,9 @@ def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> 
     console.print_library_comparison(libraries, "table")
     choice = ask(
         Question(
-            "swap_to", "select", f"Use which instead of {pick.library.pypi}?",
+            "swap_to",
+            "select",
+            f"Use which instead of {pick.library.pypi}?",
             tuple(Choice(lib.id, f"{lib.pypi}: {lib.summary}") for lib in libraries),
             pick.library.id,
         )

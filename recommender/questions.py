@@ -80,7 +80,5 @@ def extras_question(
 def extras_answers(vocabulary: Vocabulary, selected: list[str]) -> dict[str, str]:
     """The yes/no value of every extra need from the checked boxes."""
     return {
-        need.key: "yes" if need.key in selected else "no"
-        for need in vocabulary.needs
-        if need.extra
+        need.key: "yes" if need.key in selected else "no" for need in vocabulary.needs if need.extra
     }
