@@ -132,3 +132,15 @@ def test_ctrl_c_during_render_leaves_nothing_behind(tmp_path: Path) -> None:
             assert (tmp_path / "cut" / ".git").is_dir()
             subprocess.run(["rm", "-rf", str(tmp_path / "cut")], check=True)
     assert os.listdir(tmp_path) == []
+
+
+def test_new_dot_fills_an_empty_current_folder(tmp_path: Path) -> None:
+    here = tmp_path / "dotted-app"
+    here.mkdir()
+    result = flask_pick("new", ".", "--preset", "minimal", "--no-git", cwd=here)
+    assert result.returncode == 0, result.stderr
+    answers = (here / ".copier-answers.yml").read_text()
+    assert "project_name: dotted-app" in answers
+    assert "package: dotted_app" in answers
+    assert (here / "dotted_app" / "__init__.py").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dotted-app"]
