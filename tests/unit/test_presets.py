@@ -104,3 +104,74 @@ def test_the_full_preset_answers_every_need() -> None:
     rec = stack("full")
     assert not set(rec.ids) & NEVER
     assert "redis" in rec.services
+
+
+@pytest.mark.parametrize(
+    ("needs", "must", "one_of", "never"),
+    [
+        (
+            {
+                "kind": "api",
+                "auth": "token",
+                "database": "postgresql",
+                "tasks": "yes",
+                "cache": "yes",
+            },
+            {"flask-jwt-extended", "psycopg", "flask-caching"},
+            [{"celery", "flask-rq"}],
+            {"flask-login", "flask-wtf", "flask-security-too", "flask-cache"},
+        ),
+        (
+            {"kind": "web", "auth": "oauth"},
+            {"flask-login"},
+            [{"authlib", "flask-dance"}],
+            {"flask-oauthlib"},
+        ),
+        (
+            {"kind": "web", "auth": "full", "admin": "yes", "i18n": "yes"},
+            {"flask-security-too", "flask-admin", "flask-babel"},
+            [{"flask-mail", "flask-mailman"}],
+            {"flask-login", "flask-user", "flask-bcrypt"},
+        ),
+        (
+            {"kind": "api", "api": "graphql"},
+            set(),
+            [{"strawberry-graphql", "graphql-server"}],
+            {"flask-graphql", "flask-smorest", "graphene"},
+        ),
+        ({"kind": "web", "realtime": "websocket"}, {"flask-sock"}, [], {"flask-socketio"}),
+        ({"kind": "web", "realtime": "socketio"}, {"flask-socketio"}, [], {"flask-sock"}),
+        (
+            {"kind": "api", "database": "mongodb"},
+            set(),
+            [{"pymongo", "flask-pymongo"}],
+            {"flask-sqlalchemy", "flask-migrate", "flask-mongoengine", "psycopg"},
+        ),
+        (
+            {"kind": "web", "uploads": "yes", "sanitize": "yes"},
+            {"flask-reuploaded", "nh3"},
+            [],
+            {"flask-uploads", "bleach"},
+        ),
+        (
+            {"kind": "api", "rate_limit": "yes", "cors": "yes", "security_headers": "yes"},
+            {"flask-limiter", "flask-cors", "flask-talisman"},
+            [],
+            {"django-ratelimit"},
+        ),
+        ({"kind": "web", "sessions": "server"}, {"flask-session"}, [], {"flask-kvsession"}),
+    ],
+)
+def test_realistic_apps_get_what_an_experienced_developer_picks(
+    needs: dict[str, str], must: set[str], one_of: list[set[str]], never: set[str]
+) -> None:
+    ids = set(stack(**needs).ids)
+    assert must <= ids, f"missing {must - ids}"
+    for group in one_of:
+        assert ids & group, f"none of {group}"
+    assert not ids & (never | NEVER), f"never pick {ids & (never | NEVER)}"
+
+
+def test_profiles_change_the_auth_pick_the_way_a_developer_would() -> None:
+    assert "flask-login" in stack("webapp", profile="lightweight").ids
+    assert "flask-login" in stack("webapp").ids
