@@ -302,7 +302,8 @@ def new_command(
 @app.command("add")
 def add_command(
     libraries: Annotated[
-        list[str] | None, typer.Argument(help="Libraries to wire in, by any name.")
+        list[str] | None,
+        typer.Argument(metavar="LIB", help="Libraries to wire in, by any name."),
     ] = None,
     need: NeedOption = None,
     path: Annotated[
@@ -320,6 +321,24 @@ def add_command(
     console.print_addition(outcome)
     if outcome.conflicts:
         raise FlaskPickError(conflict_message(outcome))
+
+
+@app.command("audit")
+def audit_command(
+    path: Annotated[
+        Path,
+        typer.Argument(help="The project folder (default: this one), or one dependency file."),
+    ] = Path(),
+    fmt: FormatOption = "table",
+) -> None:
+    """Check a project's Flask libraries: dead ones, Flask-3-breaking pins, removed imports."""
+    from recommender.audit import run_audit
+
+    result = run_audit(path)
+    console.print_audit(result, fmt)
+    if result.fails:
+        # The report is the message; exit 1 lets the audit guard CI.
+        raise typer.Exit(1)
 
 
 def _check_choice(option: str, value: str | None, choices: object) -> None:

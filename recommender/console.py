@@ -17,6 +17,7 @@ from recommender.core.models import Library, Recommendation
 from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
 
 if TYPE_CHECKING:
+    from recommender.core.audit import Audit, Finding, Location
     from recommender.evolve import Outcome
 
 Format = Literal["table", "json", "markdown"]
@@ -368,13 +369,13 @@ def print_addition(outcome: Outcome) -> None:
         what = ", ".join(addition.already) or "everything asked for"
         out.print(f"{what} already in {name}; nothing changed.")
         return
-    verb = "Would add" if outcome.dry_run else "Added"
+    verb = "Would add" if outcome.dry_run else "Adding" if outcome.conflicts else "Added"
     picks = {pick.library.id: pick for pick in addition.rec.picks}
     out.print(f"[bold green]{verb}[/] to {name}:", markup=True)
     for library_id in addition.added:
         pick = picks[library_id]
         why = pick.library.summary if pick.forced else pick.reasons[0]
-        out.print(f"  {library_id}: {why}", markup=False)
+        out.print(f"  {library_id}: {why}", markup=False, soft_wrap=True)
     for key, old, new in addition.needs_changed:
         out.print(f"  need {key}: {old} -> {new}", markup=False)
     if outcome.stat:
@@ -391,3 +392,214 @@ def print_addition(outcome: Outcome) -> None:
     )
     if addition.new_services:
         out.print(f"new services: {', '.join(addition.new_services)} (see docker-compose.yml)")
+
+
+_VERDICT_STYLE = {"dead": "bold red", "breaking": "red", "warning": "yellow", "ok": "green"}
+
+
+def audit_record(result: Audit) -> dict[str, Any]:
+    """An audit as the JSON document `audit --format json` prints."""
+    project = result.project
+
+    def location(where: Location | None) -> dict[str, Any] | None:
+        if where is None:
+            return None
+        return {"file": where.file, "line": where.line, "how": where.how, "text": where.text}
+
+    return {
+        "path": project.root,
+        "fails": result.fails,
+        "summary": {
+            verdict: result.count(verdict) for verdict in ("dead", "breaking", "warning", "ok")
+        },
+        "dependency_files": list(project.dependency_files),
+        "python_files": project.python_files,
+        "index_as_of": result.as_of,
+        "libraries": [
+            {
+                "id": f.id,
+                "name": f.name,
+                "source": f.source,
+                "kind": f.kind,
+                "status": f.status,
+                "why": f.why,
+                "flask3": f.flask3,
+                "works_from": f.works_from,
+                "latest": None if f.latest is None else asdict(f.latest),
+                "verdict": f.verdict,
+                "locations": [location(where) for where in f.locations],
+                "successor": f.successor,
+                "successor_name": f.successor_name,
+                "migration": f.migration,
+                "upgrade_to": f.upgrade_to,
+                "also": list(f.also),
+                "problems": [
+                    {
+                        "kind": p.kind,
+                        "message": p.message,
+                        "fix": p.fix,
+                        "fails": p.fails,
+                        "location": location(p.location),
+                    }
+                    for p in f.problems
+                ],
+            }
+            for f in result.findings
+        ],
+        "notes": list(project.notes),
+    }
+
+
+def _found_at(finding: Finding, limit: int = 3) -> str:
+    places = [str(where) for where in finding.locations]
+    more = f" +{len(places) - limit} more" if len(places) > limit else ""
+    return ", ".join(places[:limit]) + more
+
+
+def _audit_status(finding: Finding) -> str:
+    if finding.source == "unknown":
+        return "unknown"
+    if finding.kind == "django-only":
+        return "django-only"
+    if finding.kind == "not-on-pypi":
+        return "not on PyPI"
+    # `*`: guessed from the last release date, explained under the table.
+    return (finding.status or "-") + ("*" if finding.source == "pypi-index" else "")
+
+
+def _audit_verdict(finding: Finding) -> str:
+    if finding.verdict == "dead":
+        return f"use {finding.successor_name}" if finding.successor_name else "replace it"
+    if finding.upgrade_to:
+        return f"pin >={finding.upgrade_to}"
+    return {"breaking": "fix imports", "warning": "check it"}.get(finding.verdict, "ok")
+
+
+def _audit_summary(result: Audit) -> str:
+    counts = [(result.count(v), v) for v in ("dead", "breaking", "warning", "ok")]
+    parts = ", ".join(f"{n} {label}" for n, label in counts if n)
+    found = len(result.findings)
+    head = f"{found} Flask-related {'library' if found == 1 else 'libraries'}"
+    tail = (
+        "fix the dead and breaking ones (exit 1)"
+        if result.fails
+        else "nothing blocks Flask 3 (exit 0)"
+    )
+    return f"{head}: {parts or 'none found'}; {tail}."
+
+
+def _audit_fixes(result: Audit) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per library with problems: its title and (what is wrong, what to do) pairs."""
+    fixes = []
+    for finding in result.findings:
+        if not finding.problems:
+            continue
+        items = []
+        for problem in finding.problems:
+            where = f"{problem.location}: " if problem.location else ""
+            items.append((where + problem.message, problem.fix))
+        fixes.append((f"{finding.name} ({_found_at(finding)})", items))
+    return fixes
+
+
+def _print_problems(out: Console, finding: Finding) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    for problem in finding.problems:
+        where = f"{problem.location}: " if problem.location else ""
+        out.print(Padding(Text(where + problem.message), (0, 0, 0, 2), expand=False))
+        out.print(Padding(Text(f"-> {problem.fix}"), (0, 0, 0, 4), expand=False))
+
+
+def print_audit(result: Audit, fmt: Format) -> None:
+    """Print an audit: each Flask-related library, then what to change, then notes."""
+    if fmt == "json":
+        print_json(audit_record(result))
+        return
+    project = result.project
+    scanned = (
+        f"{len(project.dependency_files)} dependency file(s), {project.python_files} Python file(s)"
+    )
+    headers = ("library", "status", "flask 3", "last release", "found at", "to do")
+    rows = [
+        (
+            f.name,
+            _audit_status(f),
+            f.flask3,
+            f"{f.latest.version} {f.latest.month}" if f.latest else "-",
+            _found_at(f),
+            _audit_verdict(f),
+        )
+        for f in result.findings
+    ]
+    fixes = _audit_fixes(result)
+    guessed = any(f.source == "pypi-index" for f in result.findings)
+    footnote = (
+        f"* not curated: status guessed from its last release (PyPI index of {result.as_of})"
+        if guessed
+        else ""
+    )
+    if fmt == "markdown":
+        print(f"## Audit of {project.root}\n\n{scanned}\n")
+        if rows:
+            print_markdown_table(headers, rows)
+        if footnote:
+            print(f"\n\\{footnote}")
+        if fixes:
+            print("\n## To fix\n")
+            for title, items in fixes:
+                print(f"- **{_cell(title)}**")
+                for what, fix in items:
+                    print(f"  - {what}. Fix: {fix}")
+        if project.notes:
+            print("\n## Notes\n")
+            for note in project.notes:
+                print(f"- {note}")
+        print(f"\n{_audit_summary(result)}")
+        return
+    from rich import box
+    from rich.markup import escape
+
+    out = stdout()
+    title = escape(f"Audit of {project.root} ({scanned})")
+    if out.width < 110 and rows:
+        # A narrow terminal gets one short block per library instead of a cramped table.
+        out.print(title, highlight=False)
+        for finding, (name, status, flask3, latest, found, todo) in zip(
+            result.findings, rows, strict=True
+        ):
+            style = _VERDICT_STYLE[finding.verdict]
+            out.print(
+                f"\n[{style}]{escape(name)}[/]: {escape(todo)}\n"
+                f"  {escape(status)}, flask 3: {flask3}, last release {latest}\n"
+                f"  [dim]found at {escape(found)}[/]",
+                highlight=False,
+            )
+            _print_problems(out, finding)
+    elif rows:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+        for header in headers:
+            # Names, statuses and releases stay whole; locations and what to do wrap instead.
+            table.add_column(header, no_wrap=header not in ("found at", "to do"))
+        for finding, row in zip(result.findings, rows, strict=True):
+            cells = [escape(cell) for cell in row[:-1]]
+            table.add_row(*cells, f"[{_VERDICT_STYLE[finding.verdict]}]{escape(row[-1])}[/]")
+        out.print(table)
+    else:
+        out.print(f"Audit of {project.root} ({scanned})", markup=False)
+    if footnote:
+        out.print(footnote, markup=False)
+    if rows and out.width >= 110:
+        for finding in result.findings:
+            if finding.problems:
+                heading = f"{finding.name} ({_found_at(finding)})"
+                out.print(f"\n[bold]{escape(heading)}[/]", highlight=False)
+                _print_problems(out, finding)
+    for note in project.notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True)
+    out.print(
+        f"\n{_audit_summary(result)}",
+        style="bold red" if result.fails else "bold green",
+        markup=False,
+    )

@@ -1,0 +1,504 @@
+"""Audit rules: a project's declared dependencies and imports, checked against the catalog.
+
+The shell (`recommender/audit.py`) reads the project's files into a `Project`; `audit` turns it
+into one `Finding` per Flask-related library: where it was found, what the catalog (or the PyPI
+index) knows about it, and what is wrong with it, each problem with its fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from recommender.core.models import Catalog, Library, Release
+from recommender.core.names import fold
+from recommender.pypi_index import PyPIIndex, derive_status
+
+Source = Literal["catalog", "pypi-index", "unknown"]
+How = Literal["declared", "imported", "used"]
+ProblemKind = Literal[
+    "dead", "flask3-pin", "flask-ext-import", "removed-api", "unmaintained", "unknown"
+]
+Verdict = Literal["dead", "breaking", "warning", "ok"]
+VERDICTS: tuple[Verdict, ...] = ("dead", "breaking", "warning", "ok")
+
+_FLASK_EXT = "flask.ext"
+# A version above any real release, to test whether a specifier has an upper bound at all.
+_FAR_FUTURE = Version("999999")
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """One dependency as a project file declares it (already parsed with `packaging`)."""
+
+    name: str
+    specifier: str
+    file: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportUse:
+    """One absolute import statement: `import module` (no names) or `from module import names`."""
+
+    module: str
+    names: tuple[str, ...]
+    file: str
+    line: int
+
+    @property
+    def text(self) -> str:
+        """The statement as it reads in the source (aliases kept, one line)."""
+        if not self.names:
+            return f"import {self.module}"
+        return f"from {self.module} import {', '.join(self.names)}"
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeUse:
+    """An attribute read or decorator, `app.before_first_request`: only names asked for."""
+
+    name: str
+    text: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedApi:
+    """A name Flask or Werkzeug removed: code that imports (or, for attributes, uses) it fails.
+
+    `name` is "*" when the whole module is gone; `attribute` marks a method or property
+    (`app.before_first_request`), matched in files that import `module`.
+    """
+
+    module: str
+    name: str
+    removed_in: str
+    use_instead: str
+    source: str
+    attribute: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """What the shell read from a project folder, as plain data."""
+
+    root: str
+    dependency_files: tuple[str, ...]
+    python_files: int
+    declarations: tuple[Declaration, ...]
+    imports: tuple[ImportUse, ...]
+    attributes: tuple[AttributeUse, ...] = ()
+    local_modules: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a library shows in the project: a dependency file line or an import."""
+
+    file: str
+    line: int
+    how: How
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a library's use, with its one-line fix; `fails` sets exit 1."""
+
+    kind: ProblemKind
+    message: str
+    fix: str
+    fails: bool
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One Flask-related library found in the project, what is known of it, what is wrong."""
+
+    id: str
+    name: str
+    source: Source
+    kind: str | None
+    status: str | None
+    why: str | None
+    flask3: str
+    works_from: str | None
+    latest: Release | None
+    locations: tuple[Location, ...]
+    successor: str | None = None
+    successor_name: str | None = None
+    migration: str | None = None
+    upgrade_to: str | None = None
+    problems: tuple[Problem, ...] = ()
+    also: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        """dead (replace it), breaking (fix a pin or an import), warning, or ok."""
+        if any(problem.kind == "dead" for problem in self.problems):
+            return "dead"
+        if any(problem.fails for problem in self.problems):
+            return "breaking"
+        return "warning" if self.problems else "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """Every finding for a project; `fails` is what makes `audit` exit 1."""
+
+    project: Project
+    findings: tuple[Finding, ...]
+    as_of: str = ""
+
+    @property
+    def fails(self) -> bool:
+        """Whether a dead library, a Flask-3-breaking pin or removed API was found."""
+        return any(problem.fails for finding in self.findings for problem in finding.problems)
+
+    def count(self, verdict: Verdict) -> int:
+        """How many libraries got this verdict."""
+        return sum(1 for finding in self.findings if finding.verdict == verdict)
+
+
+@dataclass(slots=True)
+class _Seen:
+    """Everything gathered about one library before it becomes a Finding."""
+
+    declarations: list[Declaration] = field(default_factory=list)
+    imports: list[tuple[ImportUse, str]] = field(default_factory=list)
+    ext_imports: list[ImportUse] = field(default_factory=list)
+    removed: list[tuple[Location, RemovedApi]] = field(default_factory=list)
+    also: set[str] = field(default_factory=set)
+
+
+def audit(
+    catalog: Catalog,
+    pypi: PyPIIndex | None,
+    project: Project,
+    removed: Iterable[RemovedApi] = (),
+) -> Audit:
+    """Findings for every Flask-related library a project declares or imports, worst first."""
+    by_id = {library.id: library for library in catalog.libraries if library.kind != "stdlib"}
+    by_import: dict[str, list[Library]] = {}
+    for library in by_id.values():
+        for module in library.imports:
+            by_import.setdefault(module, []).append(library)
+    seen: dict[str, _Seen] = {}
+    names: dict[str, str] = {}
+
+    for decl in project.declarations:
+        key = fold(decl.name)
+        if key in by_id or key.startswith("flask-"):
+            seen.setdefault(key, _Seen()).declarations.append(decl)
+            names.setdefault(key, decl.name)
+    declared = set(seen)
+
+    removed_by_module: dict[str, dict[str, RemovedApi]] = {}
+    removed_attributes: dict[str, list[RemovedApi]] = {}
+    for api in removed:
+        if api.attribute:
+            removed_attributes.setdefault(api.name, []).append(api)
+        else:
+            removed_by_module.setdefault(api.module, {})[api.name] = api
+    tops_by_file: dict[str, set[str]] = {}
+
+    for use in project.imports:
+        gone = _removed_names(use, removed_by_module)
+        tops_by_file.setdefault(use.file, set()).add(use.module.split(".")[0])
+        for module, ext in _imported_modules(use):
+            top = module.split(".")[0]
+            candidates = by_import.get(top, [])
+            if candidates:
+                chosen = _choose(candidates, declared)
+                slot = seen.setdefault(chosen.id, _Seen())
+                slot.also.update(c.id for c in candidates if c.id != chosen.id)
+            elif top.startswith("flask_") and (ext or top not in project.local_modules):
+                key = fold(top)
+                slot = seen.setdefault(key, _Seen())
+                names.setdefault(key, top)
+            else:
+                continue
+            slot.imports.append((use, module))
+            if ext:
+                slot.ext_imports.append(use)
+            where = Location(use.file, use.line, "imported", use.text)
+            slot.removed += [(where, api) for api in gone]
+
+    for attr in project.attributes:
+        for api in removed_attributes.get(attr.name, []):
+            top = api.module.split(".")[0]
+            if top not in tops_by_file.get(attr.file, set()) or top not in by_import:
+                continue
+            chosen = _choose(by_import[top], declared)
+            where = Location(attr.file, attr.line, "used", attr.text)
+            seen.setdefault(chosen.id, _Seen()).removed.append((where, api))
+
+    findings = []
+    for key, slot in seen.items():
+        found = by_id.get(key)
+        if found is not None:
+            findings.append(_catalog_finding(found, slot, catalog))
+        else:
+            findings.append(_index_finding(key, names.get(key, key), slot, pypi))
+    order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+    findings.sort(key=lambda f: (order[f.verdict], f.name.lower()))
+    return Audit(project, tuple(findings), pypi.as_of if pypi is not None else "")
+
+
+def _imported_modules(use: ImportUse) -> list[tuple[str, bool]]:
+    """The modules an import brings in, `flask.ext.x` read as `flask_x` (and marked so)."""
+    module = use.module
+    if module == _FLASK_EXT:
+        # `from flask.ext import sqlalchemy` names the extensions themselves.
+        return [(f"flask_{_bare(name)}", True) for name in use.names if _bare(name) != "*"]
+    if module.startswith(_FLASK_EXT + "."):
+        return [("flask_" + module[len(_FLASK_EXT) + 1 :], True)]
+    return [(module, False)]
+
+
+def _bare(name: str) -> str:
+    return name.split(" as ")[0].strip()
+
+
+def _removed_names(
+    use: ImportUse, removed: Mapping[str, Mapping[str, RemovedApi]]
+) -> list[RemovedApi]:
+    """Removed names an import asks for: `from werkzeug import secure_filename`."""
+    table = removed.get(use.module, {})
+    hits = [table[_bare(name)] for name in use.names if _bare(name) in table]
+    if hits:
+        return hits
+    # A whole module that is gone (`werkzeug.contrib`), imported itself or below it.
+    parts = use.module.split(".")
+    for end in range(len(parts), 0, -1):
+        whole = removed.get(".".join(parts[:end]), {}).get("*")
+        if whole is not None:
+            return [whole]
+    return []
+
+
+def _choose(candidates: list[Library], declared: set[str]) -> Library:
+    """The library an import means: the declared one, else a live one, else the most popular."""
+
+    def rank(library: Library) -> tuple[bool, bool, int, str]:
+        return (
+            library.id not in declared,
+            library.is_dead,
+            library.popularity or 10**9,
+            library.id,
+        )
+
+    return min(candidates, key=rank)
+
+
+def _locations(slot: _Seen) -> tuple[Location, ...]:
+    declared = [Location(d.file, d.line, "declared", d.text) for d in slot.declarations]
+    imported = {Location(u.file, u.line, "imported", u.text) for u, _ in slot.imports}
+    return (*sorted(declared, key=_loc_key), *sorted(imported, key=_loc_key))
+
+
+def _loc_key(location: Location) -> tuple[str, int]:
+    return (location.file, location.line)
+
+
+def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding:
+    successor_name = None
+    if library.successor is not None:
+        target = catalog.library(library.successor)
+        builtin = catalog.builtin(library.successor)
+        successor_name = (
+            (target.pypi or target.id) if target else builtin.name if builtin else library.successor
+        )
+    problems: list[Problem] = []
+    upgrade_to = None
+    name = library.pypi or library.id
+    if library.is_dead:
+        problems.append(_dead_problem(library, name, successor_name))
+    elif library.works_from is not None:
+        for decl in slot.declarations:
+            if _pinned_before(decl.specifier, library.works_from, library.latest):
+                upgrade_to = library.works_from
+                problems.append(_pin_problem(library, name, decl))
+    # A dead library's flask.ext import goes with the library: its fix is the successor.
+    instead = f"replace it along with {name} (above)" if library.is_dead else None
+    problems += [_ext_problem(use, instead) for use in slot.ext_imports]
+    problems += [_removed_problem(where, api) for where, api in slot.removed]
+    return Finding(
+        id=library.id,
+        name=name,
+        source="catalog",
+        kind=library.kind,
+        status=library.status,
+        why=library.reason,
+        flask3=library.flask3,
+        works_from=library.works_from,
+        latest=library.latest,
+        locations=_locations(slot),
+        successor=library.successor,
+        successor_name=successor_name,
+        migration=library.migration,
+        upgrade_to=upgrade_to,
+        problems=tuple(problems),
+        also=tuple(sorted(slot.also)),
+    )
+
+
+def _index_finding(key: str, written: str, slot: _Seen, pypi: PyPIIndex | None) -> Finding:
+    entry = pypi.find(key) if pypi is not None else None
+    problems = [_ext_problem(use) for use in slot.ext_imports]
+    if entry is None or pypi is None:
+        problems.append(
+            Problem(
+                "unknown",
+                f"{written} is neither in the catalog nor on PyPI's flask-* list",
+                "check the name: it may be private, misspelt or removed from PyPI",
+                fails=False,
+            )
+        )
+        return Finding(
+            id=key,
+            name=written,
+            source="unknown",
+            kind=None,
+            status=None,
+            why=None,
+            flask3="unknown",
+            works_from=None,
+            latest=None,
+            locations=_locations(slot),
+            problems=tuple(problems),
+        )
+    derived = derive_status(entry, pypi.as_of[:7])
+    if derived.status == "abandoned":
+        problems.append(
+            Problem(
+                "unmaintained",
+                f"{entry.name}: {derived.reason} (not curated: status guessed from PyPI)",
+                "look for a maintained fork or successor before relying on it with Flask 3",
+                fails=False,
+            )
+        )
+    return Finding(
+        id=key,
+        name=entry.name,
+        source="pypi-index",
+        kind="flask-extension",
+        status=derived.status,
+        why=derived.reason,
+        flask3="unknown",
+        works_from=None,
+        latest=Release(entry.version, entry.month),
+        locations=_locations(slot),
+        problems=tuple(problems),
+    )
+
+
+def _dead_problem(library: Library, name: str, successor_name: str | None) -> Problem:
+    if library.kind == "django-only":
+        what = f"{name} is a Django-only package"
+    elif library.kind == "not-on-pypi":
+        what = f"{name} is not a package on PyPI"
+    elif library.status in ("deprecated", "abandoned"):
+        what = f"{name} is {library.status}"
+        if library.flask3 == "no":
+            what += " and does not work on Flask 3"
+    else:
+        what = f"{name} does not work on Flask 3"
+    move = f"move to {successor_name}" if successor_name else "replace it"
+    fix = f"{move}: {library.migration}" if library.migration else move
+    return Problem("dead", what, fix, fails=True)
+
+
+def _pin_problem(library: Library, name: str, decl: Declaration) -> Problem:
+    latest = f" (latest {library.latest.version})" if library.latest else ""
+    return Problem(
+        "flask3-pin",
+        f"{decl.text} allows no version from {library.works_from}, the first that works on Flask 3",
+        f"require {name}>={library.works_from}{latest}",
+        fails=True,
+        location=Location(decl.file, decl.line, "declared", decl.text),
+    )
+
+
+def _ext_problem(use: ImportUse, instead: str | None = None) -> Problem:
+    return Problem(
+        "flask-ext-import",
+        f"`{use.text}` uses flask.ext, which Flask 1.0 removed",
+        instead or f"write `{flask_ext_rewrite(use)}`",
+        fails=True,
+        location=Location(use.file, use.line, "imported", use.text),
+    )
+
+
+def _removed_problem(where: Location, api: RemovedApi) -> Problem:
+    if api.attribute:
+        what = f".{api.name}"
+    else:
+        what = api.module if api.name == "*" else f"{api.module}.{api.name}"
+    return Problem(
+        "removed-api",
+        f"`{where.text}`: {what} was removed in {api.removed_in}",
+        api.use_instead,
+        fails=True,
+        location=where,
+    )
+
+
+def flask_ext_rewrite(use: ImportUse) -> str:
+    """The same import without flask.ext: `from flask.ext.x import y` -> `from flask_x import y`."""
+    if use.module == _FLASK_EXT:
+        parts = []
+        for name in use.names:
+            bare = _bare(name)
+            alias = name.split(" as ")[1].strip() if " as " in name else bare
+            parts.append(f"import flask_{bare} as {alias}")
+        return "; ".join(parts)
+    module = "flask_" + use.module[len(_FLASK_EXT) + 1 :]
+    if use.names:
+        return f"from {module} import {', '.join(use.names)}"
+    return f"import {module}"
+
+
+def pinned_before(specifier: str, works_from: str) -> bool:
+    """Whether a specifier allows no version from `works_from` on (an old pin or upper bound)."""
+    return _pinned_before(specifier, works_from, None)
+
+
+def _pinned_before(specifier: str, works_from: str, latest: Release | None) -> bool:
+    if not specifier.strip():
+        return False
+    try:
+        spec = SpecifierSet(specifier)
+        floor = Version(works_from)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
+    # The allowed versions form one range (less `!=` holes): if it reaches works_from or later,
+    # one of works_from, latest, a far-future version, or a bound of the range itself is in it.
+    candidates: list[Version | None] = [floor, _FAR_FUTURE]
+    if latest is not None:
+        candidates.append(_version(latest.version))
+    for item in spec:
+        bound = item.version.removesuffix(".*")
+        candidates += [_version(bound), _version(bound + ".0.1"), _version(bound + ".1")]
+    return not any(
+        v is not None and v >= floor and spec.contains(v, prereleases=True) for v in candidates
+    )
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None

@@ -1,0 +1,291 @@
+"""Slow tests: generated projects against the real processes their libraries need.
+
+Task queues (Celery, Flask-RQ): a real worker process runs against a real Redis server
+(``FLASK_PICK_TEST_REDIS_URL``), the app enqueues through its own endpoint and reads the
+result back. Realtime (Flask-SocketIO, flask-sock): gunicorn started with the project's own
+``gunicorn.conf.py`` holds real WebSocket connections on 127.0.0.1.
+
+Every process is started in its own session and killed at the end; every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from . import harness
+from .test_projects import solo_answers
+
+pytestmark = pytest.mark.slow
+
+REDIS_VARIABLE = "FLASK_PICK_TEST_REDIS_URL"
+# How long a worker may take to pick up and finish one tiny task, and a client to finish.
+DEADLINE = 60
+
+
+def _redis_url() -> str:
+    url = os.environ.get(REDIS_VARIABLE)
+    if not url:
+        message = f"{REDIS_VARIABLE} is not set: no Redis server to run a real worker against"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@contextlib.contextmanager
+def _installed(ext_id: str, tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """Render the library's solo project and install it into its (locked) venv."""
+    answers = solo_answers(ext_id)
+    project = harness.render(answers, tmp_path / answers["project_name"])
+    with harness.venv_for(project) as venv:
+        harness._run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", "."],
+            cwd=project,
+            env=harness.clean_env(venv),
+        )
+        yield project, venv, answers["package"]
+
+
+def _tail(log: IO[str]) -> str:
+    log.seek(0)
+    return log.read()[-4000:]
+
+
+@contextlib.contextmanager
+def _process(cmd: list[str], project: Path, env: dict[str, str]) -> Iterator[IO[str]]:
+    """Run `cmd` in the background for the block; yield its (combined) log file."""
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            time.sleep(0.2)
+            if proc.poll() is not None:
+                raise harness.StepError(
+                    f"`{' '.join(cmd)}` exited {proc.returncode}:\n{_tail(log)}"
+                )
+            yield log
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _client(venv: Path, project: Path, env: dict[str, str], script: str) -> dict[str, object]:
+    """Run a client script with the project's venv; it prints one JSON object."""
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE + 30,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise harness.StepError(f"client exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert isinstance(result, dict)
+    return result
+
+
+# Enqueue through the app's own endpoint, then poll its status endpoint until the worker is done.
+_ENQUEUE = """
+import json, sys, time
+from {package} import create_app
+
+client = create_app("development").test_client()
+response = client.post("{start}", json={body})
+assert response.status_code == 202, (response.status_code, response.get_data(as_text=True))
+job_id = response.get_json()["id"]
+deadline = time.monotonic() + {deadline}
+while True:
+    status = client.get("{status}" + job_id).get_json()
+    if {done} or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+print(json.dumps(status))
+"""
+
+
+def test_celery_worker_runs_a_task_enqueued_by_the_app(tmp_path: Path) -> None:
+    redis_url = _redis_url()
+    with _installed("celery", tmp_path) as (project, venv, package):
+        env = harness.clean_env(
+            venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}
+        )
+        worker = [
+            "celery", "-A", f"{package}.worker", "worker",
+            "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+        ]  # fmt: skip
+        with _process(worker, project, env) as log:
+            script = _ENQUEUE.format(
+                package=package,
+                start="/tasks/add",
+                body='{"a": 2, "b": 3}',
+                status="/tasks/",
+                done='status["ready"]',
+                deadline=DEADLINE,
+            )
+            status = _client(venv, project, env, script)
+            assert status["state"] == "SUCCESS", (status, _tail(log))
+            assert status["value"] == 5
+            assert f"{package}.tasks.add" in _tail(log)
+
+
+def test_rq_worker_runs_a_job_enqueued_by_the_app(tmp_path: Path) -> None:
+    redis_url = _redis_url()
+    with _installed("flask-rq", tmp_path) as (project, venv, package):
+        env = harness.clean_env(
+            venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}
+        )
+        worker = ["flask", "--app", package, "rq", "worker", "--name", f"{package}-{os.getpid()}"]
+        with _process(worker, project, env) as log:
+            script = _ENQUEUE.format(
+                package=package,
+                start="/jobs/word-count",
+                body='{"text": "jobs run in a worker"}',
+                status="/jobs/",
+                done='status["status"] in ("finished", "failed")',
+                deadline=DEADLINE,
+            )
+            status = _client(venv, project, env, script)
+            assert status["status"] == "finished", (status, _tail(log))
+            assert status["result"] == 5
+            assert f"{package}.jobs.count_words" in _tail(log)
+
+
+@contextlib.contextmanager
+def _gunicorn(project: Path, venv: Path, package: str) -> Iterator[tuple[int, IO[str]]]:
+    """gunicorn with the project's own config (asked for 2 workers), answering /health."""
+    port = harness.free_port()
+    env = harness.clean_env(
+        venv,
+        {
+            f"{package.upper()}_ENV": "production",
+            "SECRET_KEY": harness.dotenv(project)["SECRET_KEY"],
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+        },
+    )
+    with _process(["gunicorn", "--config", "gunicorn.conf.py"], project, env) as log:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/health"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise harness.StepError(f"gunicorn never answered:\n{_tail(log)}") from None
+                time.sleep(0.2)
+        yield port, log
+
+
+def _client_path(venv: Path, *packages: str) -> str:
+    """A folder holding client-only packages (not the project's), installed once."""
+    target = harness.CACHE_DIR / "clients" / "-".join(packages)
+    with harness._locked(harness.CACHE_DIR / "locks" / f"clients-{'-'.join(packages)}.lock"):
+        if not (target / ".complete").exists():
+            python = str(venv / "bin" / "python")
+            harness._run(
+                [python, "-m", "pip", "install", "-q", "--target", str(target), *packages],
+                cwd=harness.CACHE_DIR,
+                timeout=300,
+            )
+            (target / ".complete").write_text("\n".join(packages) + "\n", encoding="utf-8")
+    return str(target)
+
+
+_SOCKETIO_CLIENT = """
+import json, threading, urllib.request
+import socketio
+
+url = "http://127.0.0.1:{port}"
+clients, announced = [], []
+for n in range(3):
+    got = threading.Event()
+    sio = socketio.Client(reconnection=False)
+    sio.on("announcement", lambda data, got=got: (announced.append(data), got.set()))
+    sio.connect(url, transports=["websocket"], wait_timeout=10)
+    clients.append((sio, got))
+acks = [sio.call("echo", {{"n": n}}, timeout=10) for n, (sio, _) in enumerate(clients)]
+request = urllib.request.Request(
+    url + "/realtime/announce",
+    data=json.dumps({{"message": "over gunicorn"}}).encode(),
+    headers={{"Content-Type": "application/json"}},
+)
+with urllib.request.urlopen(request, timeout=10) as response:
+    status = response.status
+delivered = all(got.wait(10) for _, got in clients)
+transports = [sio.transport() for sio, _ in clients]
+for sio, _ in clients:
+    sio.disconnect()
+print(json.dumps({{"acks": acks, "status": status, "delivered": delivered,
+                   "announced": announced, "transports": transports}}))
+"""
+
+
+def test_socketio_round_trip_over_gunicorn(tmp_path: Path) -> None:
+    with _installed("flask-socketio", tmp_path) as (project, venv, package):
+        # python-socketio (the project's dependency) needs websocket-client for its client side.
+        path = _client_path(venv, "websocket-client")
+        with _gunicorn(project, venv, package) as (port, log):
+            env = harness.clean_env(venv, {"PYTHONPATH": path})
+            result = _client(venv, project, env, _SOCKETIO_CLIENT.format(port=port))
+            server_log = _tail(log)
+    assert result["transports"] == ["websocket"] * 3, server_log
+    assert result["acks"] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert result["status"] == 202
+    assert result["delivered"] is True, server_log
+    assert result["announced"] == [{"message": "over gunicorn"}] * 3
+    # The config overrides WEB_CONCURRENCY=2: one process holds every Socket.IO session.
+    assert server_log.count("Booting worker") == 1, server_log
+    assert "Using worker: gthread" in server_log, server_log
+
+
+_WEBSOCKET_CLIENT = """
+import json
+import simple_websocket
+
+url = "ws://127.0.0.1:{port}/ws/echo"
+sockets = [simple_websocket.Client.connect(url) for _ in range(3)]
+replies = []
+for n, ws in enumerate(sockets):
+    ws.send(f"hello {{n}}")
+for ws in sockets:
+    replies.append(ws.receive(timeout=10))
+for ws in sockets:
+    ws.close()
+print(json.dumps({{"replies": replies}}))
+"""
+
+
+def test_websocket_echo_over_gunicorn(tmp_path: Path) -> None:
+    with _installed("flask-sock", tmp_path) as (project, venv, package):
+        with _gunicorn(project, venv, package) as (port, log):
+            env = harness.clean_env(venv)
+            # Three sockets open at once: the threaded worker must hold them side by side.
+            result = _client(venv, project, env, _WEBSOCKET_CLIENT.format(port=port))
+            server_log = _tail(log)
+    assert result["replies"] == ["hello 0", "hello 1", "hello 2"], server_log
+    assert "Using worker: gthread" in server_log, server_log

@@ -1,0 +1,504 @@
+"""`flask-pick audit`: sample projects written to tmp_path, audited through the real entry point."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recommender.audit import load_removed_apis, shipped_removed_apis
+from recommender.catalog import read_yaml, shipped_catalog
+from recommender.core.audit import ImportUse, flask_ext_rewrite, pinned_before
+from recommender.errors import CatalogError
+from recommender.resources import catalog_dir
+from tests.unit.cli_runner import Result, run_cli
+from tests.unit.json_schemas import validate
+
+Capsys = pytest.CaptureFixture[str]
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write a sample project: {relative path: text}."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def audit_json(capsys: Capsys, path: Path | str) -> tuple[Result, dict[str, Any]]:
+    """Run `audit PATH --format json`, check the document against its schema."""
+    result = run_cli(capsys, "audit", str(path), "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    document = result.json()
+    validate(document, "audit")
+    return result, document
+
+
+def by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {library["id"]: library for library in document["libraries"]}
+
+
+# The seed's dead libraries: (PyPI name declared, import used, catalog id, successor id).
+DEAD = [
+    ("flask-restplus", "flask_restplus", "flask-restplus", "flask-restx"),
+    ("Flask-Script", "flask_script", "flask-script", "flask-cli"),
+    ("Flask-Cache", "flask_cache", "flask-cache", "flask-caching"),
+    ("Flask-JWT", "flask_jwt", "flask-jwt", "flask-jwt-extended"),
+    ("Flask-JWT-Simple", "flask_jwt_simple", "flask-jwt-simple", "flask-jwt-extended"),
+    ("Flask-OAuthlib", "flask_oauthlib", "flask-oauthlib", "authlib"),
+    ("Flask-KVSession", "flask_kvsession", "flask-kvsession", "flask-session"),
+    ("Flask-Uploads", "flask_uploads", "flask-uploads", "flask-reuploaded"),
+    ("Flask-GraphQL", "flask_graphql", "flask-graphql", "graphql-server"),
+    ("Flask-Celery", "flask_celery", "flask-celery", "celery"),
+    ("flask-mongoengine", "flask_mongoengine", "flask-mongoengine", "mongoengine"),
+    ("Flask-API", "flask_api", "flask-api", "apiflask"),
+    ("bleach", "bleach", "bleach", "nh3"),
+    ("passlib", "passlib", "passlib", "argon2-cffi"),
+    ("Flask-Bcrypt", "flask_bcrypt", "flask-bcrypt", "argon2-cffi"),
+    ("Flask-Testing", "flask_testing", "flask-testing", "flask-test-client"),
+    ("channels", "channels", "channels", "flask-socketio"),
+    ("django-ratelimit", "django_ratelimit", "django-ratelimit", "flask-limiter"),
+    ("Flask-User", "flask_user", "flask-user", "flask-security-too"),
+]
+
+
+@pytest.fixture(scope="module")
+def dead_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dead")
+    requirements = "\n".join(["Flask>=3.1", "flask-sentry>=0.2"] + [d[0] for d in DEAD])
+    imports = "\n".join(["import flask_sentry"] + [f"import {d[1]}" for d in DEAD])
+    return write(root, {"requirements.txt": requirements, "app.py": imports})
+
+
+@pytest.mark.parametrize(("pypi", "module", "library_id", "successor"), DEAD)
+def test_every_dead_library_is_flagged_with_its_successor(
+    capsys: Capsys, dead_project: Path, pypi: str, module: str, library_id: str, successor: str
+) -> None:
+    result, document = audit_json(capsys, dead_project)
+    assert result.exit_code == 1
+    finding = by_id(document)[library_id]
+    assert finding["verdict"] == "dead"
+    assert finding["successor"] == successor
+    assert finding["migration"], f"{library_id} has no migration hint"
+    assert {loc["how"] for loc in finding["locations"]} == {"declared", "imported"}
+    dead = [p for p in finding["problems"] if p["kind"] == "dead"]
+    assert len(dead) == 1 and dead[0]["fails"]
+    assert dead[0]["fix"].startswith(f"move to {finding['successor_name']}")
+
+
+def test_every_dead_catalog_entry_has_a_migration_hint() -> None:
+    missing = [
+        lib.id
+        for lib in shipped_catalog().libraries
+        if lib.is_dead and lib.kind != "stdlib" and not lib.migration
+    ]
+    assert missing == []
+
+
+def test_flask_sentry_is_alive_and_not_flagged(capsys: Capsys, dead_project: Path) -> None:
+    _, document = audit_json(capsys, dead_project)
+    sentry = by_id(document)["flask-sentry"]
+    assert sentry["status"] == "active"
+    assert sentry["verdict"] == "ok"
+    assert document["summary"]["dead"] == len(DEAD)
+
+
+def test_flask_3_breaking_pins_name_the_version_to_move_to(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": """
+                Flask-Login==0.4.1
+                Flask-SQLAlchemy<3
+                flask-babel==2.0.0  # i18n
+                Flask-WTF>=0.14
+            """,
+            "app.py": "from flask_login import LoginManager\n",
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    found = by_id(document)
+    expected = {"flask-login": "0.6.3", "flask-sqlalchemy": "3.0.5", "flask-babel": "4.0.0"}
+    for library_id, version in expected.items():
+        finding = found[library_id]
+        assert finding["verdict"] == "breaking"
+        assert finding["upgrade_to"] == version
+        (pin,) = [p for p in finding["problems"] if p["kind"] == "flask3-pin"]
+        assert pin["fails"] and version in pin["fix"]
+        assert pin["location"]["file"] == "requirements.txt"
+    assert found["flask-login"]["problems"][0]["location"]["line"] == 1
+    assert found["flask-babel"]["locations"][0]["text"] == "flask-babel==2.0.0"
+    assert found["flask-wtf"]["verdict"] == "ok"  # >=0.14 still allows 1.1.2 and later
+
+
+def test_table_output_says_what_to_pin(capsys: Capsys, tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "Flask-Login==0.4.1\n"})
+    result = run_cli(capsys, "audit", str(tmp_path))
+    assert result.exit_code == 1
+    assert "Flask-Login" in result.stdout
+    assert "require Flask-Login>=0.6.3" in result.stdout
+    assert "exit 1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("specifier", "older"),
+    [
+        ("==0.4.1", True),
+        ("<0.6", True),
+        ("<=0.6.2", True),
+        ("~=0.4.0", True),
+        ("==0.5.*", True),
+        (">=0.4,<0.6.3", True),
+        ("==0.6.3", False),
+        (">=0.4", False),
+        ("~=0.6.0", False),
+        ("==0.6.*", False),
+        ("!=0.6.3", False),
+        ("<1", False),
+        ("", False),
+        (">0.6.3,<0.7", False),
+    ],
+)
+def test_pinned_before_uses_specifier_semantics(specifier: str, older: bool) -> None:
+    assert pinned_before(specifier, "0.6.3") is older
+
+
+def test_a_modern_project_passes_with_exit_0(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                dependencies = ["Flask>=3.1", "Flask-SQLAlchemy>=3.1", "Flask-Login>=0.6.3"]
+                [project.optional-dependencies]
+                dev = ["pytest>=8", "pytest-flask>=1.3"]
+            """,
+            "shop/__init__.py": """
+                from flask import Flask
+                from flask_login import LoginManager
+                from flask_sqlalchemy import SQLAlchemy
+                from markupsafe import Markup
+                from werkzeug.security import generate_password_hash
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 0
+    assert document["fails"] is False
+    assert {f["verdict"] for f in document["libraries"]} == {"ok"}
+    assert {"flask", "flask-login", "flask-sqlalchemy", "pytest-flask"} <= set(by_id(document))
+    table = run_cli(capsys, "audit", str(tmp_path))
+    assert table.exit_code == 0
+    assert "nothing blocks Flask 3 (exit 0)" in table.stdout
+
+
+def test_flask_ext_imports_are_findings_with_the_new_spelling(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        {
+            "app.py": """
+                from flask.ext.sqlalchemy import SQLAlchemy
+                import flask.ext.login
+                from flask.ext import wtf as forms
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    found = by_id(document)
+    fixes = {
+        library_id: [p["fix"] for p in found[library_id]["problems"]]
+        for library_id in ("flask-sqlalchemy", "flask-login", "flask-wtf")
+    }
+    assert fixes == {
+        "flask-sqlalchemy": ["write `from flask_sqlalchemy import SQLAlchemy`"],
+        "flask-login": ["write `import flask_login`"],
+        "flask-wtf": ["write `import flask_wtf as forms`"],
+    }
+    assert all(found[i]["verdict"] == "breaking" for i in fixes)
+    assert found["flask-sqlalchemy"]["problems"][0]["location"]["line"] == 1
+
+
+def test_flask_ext_rewrite_keeps_submodules_and_names() -> None:
+    use = ImportUse("flask.ext.restful.fields", ("Raw", "Nested as N"), "a.py", 1)
+    assert flask_ext_rewrite(use) == "from flask_restful.fields import Raw, Nested as N"
+
+
+SPEC_FILES = [
+    ("requirements.txt", "flask\nFlask-Login==0.4.1 --hash=sha256:abc\n", "requirements.txt", 2),
+    (
+        "requirements.txt",
+        "-r requirements/base.txt\n",
+        "requirements/base.txt",
+        3,
+    ),
+    (
+        "pyproject.toml",
+        '[project]\nname = "x"\ndependencies = [\n  "flask",\n  "Flask-Login==0.4.1",\n]\n',
+        "pyproject.toml",
+        5,
+    ),
+    (
+        "pyproject.toml",
+        '[project]\nname = "x"\n[project.optional-dependencies]\nauth = ["flask-login<0.5"]\n',
+        "pyproject.toml",
+        4,
+    ),
+    (
+        "pyproject.toml",
+        '[dependency-groups]\ndev = [{include-group = "auth"}]\nauth = ["Flask-Login==0.4.1"]\n',
+        "pyproject.toml",
+        3,
+    ),
+    (
+        "pyproject.toml",
+        '[tool.poetry.dependencies]\npython = "^3.11"\nflask-login = "^0.4.1"\n',
+        "pyproject.toml",
+        3,
+    ),
+    (
+        "pyproject.toml",
+        '[tool.poetry.group.web.dependencies]\nFlask-Login = {version = "~0.5", extras = []}\n',
+        "pyproject.toml",
+        2,
+    ),
+    (
+        "setup.py",
+        "from setuptools import setup\nsetup(\n    name='x',\n    install_requires=[\n"
+        "        'flask',\n        'Flask-Login==0.4.1',\n    ],\n)\n",
+        "setup.py",
+        6,
+    ),
+    (
+        "setup.py",
+        "import setuptools\nREQUIRES = ['Flask-Login==0.4.1']\n"
+        "setuptools.setup(name='x', extras_require={'auth': REQUIRES})\n",
+        "setup.py",
+        2,
+    ),
+    (
+        "setup.cfg",
+        "[metadata]\nname = x\n[options]\ninstall_requires =\n    flask\n    Flask-Login==0.4.1\n",
+        "setup.cfg",
+        6,
+    ),
+    (
+        "Pipfile",
+        '[packages]\nflask = "*"\nflask-login = "==0.4.1"\n[dev-packages]\npytest = "*"\n',
+        "Pipfile",
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "where", "line"), SPEC_FILES)
+def test_every_dependency_file_format_is_read(
+    capsys: Capsys, tmp_path: Path, name: str, text: str, where: str, line: int
+) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    base = tmp_path / "requirements" / "base.txt"
+    base.parent.mkdir()
+    base.write_text("# shared\nflask\nFlask-Login==0.4.1\n", encoding="utf-8")
+    if name != "requirements.txt":
+        base.unlink()  # only the -r case reads it
+        base.parent.rmdir()
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1, document["notes"]
+    login = by_id(document)["flask-login"]
+    assert login["upgrade_to"] == "0.6.3"
+    pin = next(p for p in login["problems"] if p["kind"] == "flask3-pin")
+    assert (pin["location"]["file"], pin["location"]["line"]) == (where, line)
+    assert where in document["dependency_files"]
+
+
+def test_setup_py_is_parsed_never_run(capsys: Capsys, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    write(
+        tmp_path,
+        {
+            "setup.py": f"""
+                open({str(marker)!r}, "w").close()
+                from setuptools import setup
+                setup(name="x", install_requires=["Flask-Script"])
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert not marker.exists()
+    assert result.exit_code == 1
+    assert by_id(document)["flask-script"]["verdict"] == "dead"
+
+
+def test_third_party_and_build_folders_are_skipped(capsys: Capsys, tmp_path: Path) -> None:
+    dead = "import flask_script\n"
+    write(
+        tmp_path,
+        {
+            "app.py": "from flask import Flask\n",
+            ".venv/lib/python3.11/site-packages/x.py": dead,
+            "venv/bin/activate": "",
+            "venv/lib/y.py": dead,
+            "oldenv/bin/activate": "",
+            "oldenv/lib/z.py": dead,
+            "node_modules/pkg/a.py": dead,
+            ".git/hooks/b.py": dead,
+            "build/lib/c.py": dead,
+            "dist/d.py": dead,
+            "x.egg-info/e.py": dead,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 0
+    assert set(by_id(document)) == {"flask"}
+    assert document["python_files"] == 1
+
+
+def test_python_2_sources_are_read_token_by_token(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "manage.py": """
+                from flask.ext.script import Manager, \\
+                    Shell
+                print "starting"
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    script = by_id(document)["flask-script"]
+    assert script["verdict"] == "dead"
+    assert script["locations"][0]["text"] == "from flask.ext.script import Manager, Shell"
+    assert any("manage.py:3: not valid Python 3" in note for note in document["notes"])
+
+
+def test_removed_flask_and_werkzeug_names_break(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app.py": """
+                from flask import Flask, Markup
+                from werkzeug import secure_filename
+                from werkzeug.contrib.fixers import ProxyFix
+                app = Flask(__name__)
+
+                @app.before_first_request
+                def setup():
+                    pass
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    found = by_id(document)
+    flask_fixes = [p["fix"] for p in found["flask"]["problems"]]
+    assert flask_fixes[0] == "from markupsafe import Markup"
+    assert "create_app" in flask_fixes[1]
+    werkzeug = [p["location"]["line"] for p in found["werkzeug"]["problems"]]
+    assert werkzeug == [2, 3]
+
+
+def test_an_import_shared_by_two_packages_follows_the_declaration(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(tmp_path, {"app.py": "from flask_uploads import UploadSet\n"})
+    _, document = audit_json(capsys, tmp_path)
+    uploads = document["libraries"][0]
+    assert (uploads["id"], uploads["verdict"]) == ("flask-reuploaded", "ok")
+    assert uploads["also"] == ["flask-uploads"]
+    (tmp_path / "requirements.txt").write_text("Flask-Uploads==0.2.1\n", encoding="utf-8")
+    _, document = audit_json(capsys, tmp_path)
+    assert by_id(document)["flask-uploads"]["verdict"] == "dead"
+
+
+def test_uncurated_extensions_get_the_pypi_index_status(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "Flask-Bootstrap==3.3.7.1\nflask-flatpages\nflask-inhouse-tool\n",
+            "app.py": "from flask_bootstrap import Bootstrap\nimport flask_app_helpers\n",
+            "flask_app_helpers.py": "",
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 0  # a guessed status warns, it does not fail CI
+    found = by_id(document)
+    assert found["flask-bootstrap"]["source"] == "pypi-index"
+    assert found["flask-bootstrap"]["status"] == "abandoned"
+    assert found["flask-bootstrap"]["verdict"] == "warning"
+    assert found["flask-flatpages"]["source"] == "pypi-index"
+    assert found["flask-inhouse-tool"]["source"] == "unknown"
+    assert "flask-app-helpers" not in found  # the project's own module
+
+
+def test_a_single_requirements_file_can_be_audited_from_another_folder(
+    capsys: Capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "proj", {"deps.txt": "Flask-Cache\n"})
+    monkeypatch.chdir(tmp_path)
+    result, document = audit_json(capsys, "proj/deps.txt")
+    assert result.exit_code == 1
+    assert document["libraries"][0]["locations"][0]["file"] == "deps.txt"
+
+
+def test_markdown_output_has_a_table_and_fixes(capsys: Capsys, tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "Flask-RESTPlus\n"})
+    result = run_cli(capsys, "audit", str(tmp_path), "--format", "markdown")
+    assert result.exit_code == 1
+    assert "| library | status | flask 3 | last release | found at | to do |" in result.stdout
+    assert "## To fix" in result.stdout
+    assert "flask_restx" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "no-python"])
+def test_a_path_without_a_python_project_is_a_usage_error(
+    capsys: Capsys, tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "nope"
+    if kind != "missing":
+        target.mkdir()
+    if kind == "no-python":
+        (target / "README.md").write_text("# hi\n", encoding="utf-8")
+        (target / "node_modules").mkdir()
+        (target / "node_modules" / "x.py").write_text("import flask\n", encoding="utf-8")
+    result = run_cli(capsys, "audit", str(target))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_unreadable_lines_become_notes_not_errors(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "-r missing.txt\nFlask-Login=0.4\nflask-login>=0.6.3\n",
+            "pyproject.toml": "[project\nname = broken\n",
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 0
+    notes = "\n".join(document["notes"])
+    assert "requirements.txt:1: missing.txt not found" in notes
+    assert "requirements.txt:2: skipped" in notes
+    assert "pyproject.toml: cannot parse" in notes
+
+
+def test_shipped_removed_apis_load_and_cite_sources() -> None:
+    removed = shipped_removed_apis()
+    assert {("werkzeug", "secure_filename"), ("flask", "before_first_request")} <= {
+        (api.module, api.name) for api in removed
+    }
+    assert all(api.source.startswith("https://") for api in removed)
+    assert read_yaml(catalog_dir() / "removed-apis.yaml")
+
+
+def test_a_broken_removed_apis_file_names_the_field() -> None:
+    with pytest.raises(CatalogError, match=r"removed-apis.yaml\[0\]: field 'source'"):
+        load_removed_apis([{"module": "flask", "removed_in": "3.0", "names": {"x": "y"}}])
