@@ -180,7 +180,8 @@ def _read_file(reader: _Reader, path: Path, *, explicit: bool) -> None:
             _read_pipfile(reader, path)
         elif _is_requirements(path) or (explicit and path.suffix in (".txt", ".in")):
             _read_requirements(reader, path)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        # SyntaxError and LookupError: a bad or unknown `# coding:` cookie.
         reader.notes.append(f"{reader.rel(path)}: cannot read: {exc}")
     except (tomllib.TOMLDecodeError, configparser.Error) as exc:
         reader.notes.append(f"{reader.rel(path)}: cannot parse: {str(exc).splitlines()[0]}")
@@ -195,7 +196,9 @@ def _read_requirements(reader: _Reader, path: Path) -> None:
         return
     reader.read.add(resolved)
     reader.dependency_files.append(reader.rel(path))
-    for line_no, line in _logical_lines(path.read_text(encoding="utf-8")):
+    # A stray undecodable byte spoils one line (reported when it does not parse), not the file.
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for line_no, line in _logical_lines(text):
         if line.startswith(("-r", "--requirement", "-c", "--constraint")):
             include = _option_value(line)
             if include:
@@ -272,20 +275,24 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
-        self.used: set[int] = set()
+        self.used: set[tuple[int, str]] = set()
 
     def find(self, needle: str, *, key: bool = False) -> int:
+        """The first line not yet claimed for this needle: a quoted string, or a `key =`."""
+        quoted = (f'"{needle}"', f"'{needle}'")
         for index, line in enumerate(self.lines):
-            if index in self.used:
+            if (index, needle) in self.used:
                 continue
-            stripped = line.strip().strip("\"'")
-            hit = (
-                stripped.startswith(needle) and stripped[len(needle) :].lstrip("\"' ")[:1] in "=."
-                if key
-                else needle in line
-            )
+            if key:
+                stripped = line.strip().lstrip("\"'")
+                hit = stripped.startswith(needle) and (
+                    stripped[len(needle) :].lstrip("\"' ")[:1] in ("=", ".")
+                )
+            else:
+                value = line.partition("=")[2].strip() if " = " in line else ""
+                hit = any(q in line for q in quoted) or needle in (line.strip(), value)
             if hit:
-                self.used.add(index)
+                self.used.add((index, needle))
                 return index + 1
         return 1
 
@@ -443,7 +450,7 @@ def _list(value: object) -> list[object]:
 def _source(path: Path) -> str:
     data = path.read_bytes()
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding)
+    return data.decode(encoding, errors="replace")
 
 
 def _read_python(reader: _Reader, path: Path) -> None:
@@ -455,7 +462,7 @@ def _read_python(reader: _Reader, path: Path) -> None:
     rel = reader.rel(path)
     try:
         tree = ast.parse(text, filename=rel)
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         reader.notes.append(
             f"{rel}:{line or 1}: not valid Python 3 ({getattr(exc, 'msg', exc)}); "
@@ -491,13 +498,17 @@ def _token_imports(text: str, rel: str) -> list[ImportUse]:
                 tokenize.COMMENT,
             ):
                 statement.append(token)
-    except (tokenize.TokenError, SyntaxError):
+    except (tokenize.TokenError, SyntaxError, ValueError):
         found += _statement_imports(statement, rel)
     return found
 
 
 def _statement_imports(tokens: list[tokenize.TokenInfo], rel: str) -> list[ImportUse]:
-    words = [t.string for t in tokens if t.string not in ("(", ")", "\\")]
+    words = [
+        t.string
+        for t in tokens
+        if t.type in (tokenize.NAME, tokenize.OP) and t.string not in ("(", ")")
+    ]
     if not words or words[0] not in ("import", "from"):
         return []
     line = tokens[0].start[0]

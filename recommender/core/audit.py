@@ -276,12 +276,15 @@ def _removed_names(
     use: ImportUse, removed: Mapping[str, Mapping[str, RemovedApi]]
 ) -> list[RemovedApi]:
     """Removed names an import asks for: `from werkzeug import secure_filename`."""
-    table = removed.get(use.module, {})
+    module = use.module
+    if module.startswith(_FLASK_EXT + "."):
+        module = "flask_" + module[len(_FLASK_EXT) + 1 :]
+    table = removed.get(module, {})
     hits = [table[_bare(name)] for name in use.names if _bare(name) in table]
     if hits:
         return hits
     # A whole module that is gone (`werkzeug.contrib`), imported itself or below it.
-    parts = use.module.split(".")
+    parts = module.split(".")
     for end in range(len(parts), 0, -1):
         whole = removed.get(".".join(parts[:end]), {}).get("*")
         if whole is not None:
@@ -313,6 +316,21 @@ def _loc_key(location: Location) -> tuple[str, int]:
     return (location.file, location.line)
 
 
+# Flask's own runtime dependencies (its Requires-Dist): an old pin of these breaks Flask 3.
+_FLASK_STACK = frozenset(
+    {"flask", "werkzeug", "jinja2", "itsdangerous", "click", "markupsafe", "blinker"}
+)
+
+
+def _version_tied_to_flask(library: Library) -> bool:
+    """Whether an old version of this library fails on Flask 3 (an extension, or Flask's stack).
+
+    Framework-agnostic libraries (gunicorn, celery, psycopg) record `works_from` as the oldest
+    version the template supports; an older pin of them still runs a Flask 3 app.
+    """
+    return library.kind == "flask-extension" or library.id in _FLASK_STACK
+
+
 def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding:
     successor_name = None
     if library.successor is not None:
@@ -326,7 +344,7 @@ def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding
     name = library.pypi or library.id
     if library.is_dead:
         problems.append(_dead_problem(library, name, successor_name))
-    elif library.works_from is not None:
+    elif library.works_from is not None and _version_tied_to_flask(library):
         for decl in slot.declarations:
             if _pinned_before(decl.specifier, library.works_from, library.latest):
                 upgrade_to = library.works_from

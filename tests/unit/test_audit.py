@@ -135,6 +135,18 @@ def test_flask_3_breaking_pins_name_the_version_to_move_to(capsys: Capsys, tmp_p
     assert found["flask-wtf"]["verdict"] == "ok"  # >=0.14 still allows 1.1.2 and later
 
 
+def test_old_pins_of_framework_agnostic_libraries_do_not_break_flask_3(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(tmp_path, {"requirements.txt": "gunicorn==19.7.1\ncelery==4.4.7\nWerkzeug==0.16.1\n"})
+    result, document = audit_json(capsys, tmp_path)
+    found = by_id(document)
+    assert found["gunicorn"]["verdict"] == "ok"
+    assert found["celery"]["verdict"] == "ok"
+    assert found["werkzeug"]["verdict"] == "breaking"  # Flask's own stack: it does break
+    assert result.exit_code == 1
+
+
 def test_table_output_says_what_to_pin(capsys: Capsys, tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "Flask-Login==0.4.1\n"})
     result = run_cli(capsys, "audit", str(tmp_path))
@@ -247,7 +259,8 @@ SPEC_FILES = [
     ),
     (
         "pyproject.toml",
-        '[project]\nname = "x"\n[project.optional-dependencies]\nauth = ["flask-login<0.5"]\n',
+        '[project]\nname = "x"\n[project.optional-dependencies]\n'
+        'auth = ["pytest>=8", "flask-login<0.5"]\n',
         "pyproject.toml",
         4,
     ),
@@ -403,6 +416,32 @@ def test_removed_flask_and_werkzeug_names_break(capsys: Capsys, tmp_path: Path) 
     assert "create_app" in flask_fixes[1]
     werkzeug = [p["location"]["line"] for p in found["werkzeug"]["problems"]]
     assert werkzeug == [2, 3]
+
+
+def test_removed_extension_names_are_found_through_flask_ext(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        {
+            "forms.py": """
+                from flask.ext.wtf import Form
+                from wtforms.validators import Required, Length
+                from flask_migrate import Migrate, MigrateCommand
+            """,
+        },
+    )
+    _, document = audit_json(capsys, tmp_path)
+    found = by_id(document)
+    wtf = [(p["kind"], p["fix"]) for p in found["flask-wtf"]["problems"]]
+    assert wtf == [
+        ("flask-ext-import", "write `from flask_wtf import Form`"),
+        ("removed-api", "from flask_wtf import FlaskForm (the same class, renamed in 0.13)"),
+    ]
+    assert found["wtforms"]["problems"][0]["message"].endswith(
+        "wtforms.validators.Required was removed in WTForms 3.0"
+    )
+    assert found["flask-migrate"]["verdict"] == "breaking"
 
 
 def test_an_import_shared_by_two_packages_follows_the_declaration(
