@@ -201,6 +201,10 @@ def clean_env(venv: Path, extra: dict[str, str] | None = None) -> dict[str, str]
     env["VIRTUAL_ENV"] = str(venv)
     env.pop("PYTHONPATH", None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # A generated project's Redis-backed tests read TEST_REDIS_URL (skipped without it,
+    # failing when CI=true); CI gives flask-pick the server as FLASK_PICK_TEST_REDIS_URL.
+    if os.environ.get("FLASK_PICK_TEST_REDIS_URL"):
+        env.setdefault("TEST_REDIS_URL", os.environ["FLASK_PICK_TEST_REDIS_URL"])
     env.update(extra or {})
     return env
 

@@ -113,7 +113,6 @@ NOT_WIRED_YET = {
     "flask-sqlalchemy-lite",
     "flask-talisman",
     "graphql-server",
-    "mongomock",
     "nh3",
     "pymongo",
     "sentry-sdk",
