@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +19,28 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith("FLASK_PICK_") and not name.startswith("FLASK_PICK_TEST_"):
             monkeypatch.delenv(name)
     yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Draw the random-stack seed once, in the controller, so xdist workers share it."""
+    import os
+    import random
+
+    if not hasattr(config, "workerinput") and not os.environ.get("FLASK_PICK_SEED"):
+        os.environ["FLASK_PICK_SEED"] = str(random.SystemRandom().randrange(10**6))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    import os
+
+    return f"random stacks: FLASK_PICK_SEED={os.environ.get('FLASK_PICK_SEED')}"
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Print the seed last too, where a failing CI log is read."""
+    import os
+
+    if config.getoption("markexpr", "") and "slow" in config.getoption("markexpr", ""):
+        terminalreporter.write_line(
+            f"random stacks: FLASK_PICK_SEED={os.environ.get('FLASK_PICK_SEED')}"
+        )

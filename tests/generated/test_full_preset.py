@@ -1,0 +1,118 @@
+"""Slow: the `full` preset against real PostgreSQL and Redis.
+
+flask-pick generates the full stack; its own suite runs on PostgreSQL with its cache, rate
+limit and session tests kept in Redis, the app boots under gunicorn on PostgreSQL, and a real
+Celery worker runs a task the app enqueues.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from . import harness
+from .test_services import _ENQUEUE, DEADLINE, _client, _process, _tail
+
+pytestmark = pytest.mark.slow
+
+
+def _service(variable: str, what: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        message = f"{variable} is not set: no {what} server for the full stack"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
+    postgres = _service("FLASK_PICK_TEST_POSTGRES_URL", "PostgreSQL")
+    redis = _service("FLASK_PICK_TEST_REDIS_URL", "Redis")
+    database = postgres.replace("postgresql://", "postgresql+psycopg://", 1)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recommender",
+            "new",
+            "fullapp",
+            "--preset",
+            "full",
+            "--yes",
+            "--no-git",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "fullapp"
+    services = {"TEST_DATABASE_URL": database, "TEST_REDIS_URL": redis}
+    harness.check_project(
+        project,
+        test_env=services,
+        run_env={"DATABASE_URL": database, "REDIS_URL": redis},
+    )
+
+    with harness.venv_for(project) as venv:
+        env = harness.clean_env(venv, {**services, "PYTHONPATH": str(project)})
+        # The Redis-backed tests (cache, rate limit, server sessions) ran, none skipped.
+        redis_tests = subprocess.run(
+            ["pytest", "-q", "-rs", "-p", "no:cacheprovider", "-k", "redis"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert redis_tests.returncode == 0, redis_tests.stdout + redis_tests.stderr
+        assert "skipped" not in redis_tests.stdout, redis_tests.stdout
+        assert " passed" in redis_tests.stdout
+
+        run_env = harness.clean_env(
+            venv,
+            {
+                "FULLAPP_ENV": "development",
+                "DATABASE_URL": database,
+                "REDIS_URL": redis,
+                "PYTHONPATH": str(project),
+            },
+        )
+        subprocess.run(
+            ["flask", "--app", "fullapp", "db", "upgrade"],
+            cwd=project,
+            env=run_env,
+            check=True,
+            capture_output=True,
+        )
+        worker = [
+            "celery",
+            "-A",
+            "fullapp.worker",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ]
+        with _process(worker, project, run_env) as log:
+            script = _ENQUEUE.format(
+                package="fullapp",
+                start="/tasks/add",
+                body='{"a": 20, "b": 22}',
+                status="/tasks/",
+                done='status["ready"]',
+                deadline=DEADLINE,
+            )
+            status = _client(venv, project, run_env, script)
+            assert status["state"] == "SUCCESS", (status, _tail(log))
+            assert status["value"] == 42
