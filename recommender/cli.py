@@ -278,9 +278,17 @@ def new_command(
         without_names=without or [],
     )
     if interactive:
-        from recommender.questionnaire import Session, ask_in_terminal, ask_needs, review
+        from recommender.questionnaire import (
+            Session,
+            ask_in_terminal,
+            ask_needs,
+            generatable_in,
+            review,
+        )
 
-        asked = ask_needs(vocabulary, request.needs, ask_all, ask_in_terminal)
+        asked = ask_needs(
+            vocabulary, request.needs, ask_all, ask_in_terminal, generatable_in(catalog)
+        )
         session = Session(asked, [*request.with_names], [*request.without_names])
         rec = review(catalog, vocabulary, session, ask_in_terminal)
         with_names, without_names = session.with_names, session.without_names

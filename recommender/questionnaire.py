@@ -18,6 +18,7 @@ from recommender.errors import FlaskPickError, Interrupted, UsageError
 from recommender.questions import (
     EXTRAS_KEY,
     Choice,
+    Generatable,
     Question,
     applies,
     extras_answers,
@@ -29,6 +30,11 @@ CANCELLED = "Cancelled, nothing was written."
 GENERATE, SWAP, CHANGE, CANCEL = "generate", "swap", "change", "cancel"
 
 Ask = Callable[[Question], Any]
+
+
+def _anything(capabilities: tuple[str, ...]) -> bool:
+    del capabilities
+    return True
 
 
 def _escape_bindings() -> Any:
@@ -87,24 +93,44 @@ class Session:
     without_names: list[str] = field(default_factory=list)
 
 
+def generatable_in(catalog: Catalog) -> Generatable:
+    """Whether some live, wired library of the catalog answers every one of the capabilities."""
+    answered = {
+        cap
+        for library in catalog.libraries
+        if library.wired and not library.is_dead
+        for cap in (*library.capabilities, *library.covers)
+    }
+
+    def generatable(capabilities: tuple[str, ...]) -> bool:
+        return all(cap in answered for cap in capabilities)
+
+    return generatable
+
+
 def ask_needs(
-    vocabulary: Vocabulary, given: Mapping[str, str], ask_all: bool, ask: Ask
+    vocabulary: Vocabulary,
+    given: Mapping[str, str],
+    ask_all: bool,
+    ask: Ask,
+    generatable: Generatable | None = None,
 ) -> dict[str, str]:
     """Ask every question that applies and was not answered on the command line."""
+    can = generatable or _anything
     answers: dict[str, str] = {}
     extras_asked = False
     for need in vocabulary.needs:
         if need.extra:
             if not extras_asked:
                 extras_asked = True
-                _ask_extras(vocabulary, answers, given, ask_all, ask)
+                _ask_extras(vocabulary, answers, given, ask_all, ask, can)
             continue
         if need.key in given and not ask_all:
             answers[need.key] = given[need.key]
             continue
         if not applies(need, answers):
             continue
-        answers[need.key] = ask(question_for(need, answers, given.get(need.key)))
+        answers[need.key] = ask(question_for(need, answers, given.get(need.key), can))
     return answers
 
 
@@ -114,12 +140,13 @@ def _ask_extras(
     given: Mapping[str, str],
     ask_all: bool,
     ask: Ask,
+    generatable: Generatable,
 ) -> None:
     extras = [need.key for need in vocabulary.needs if need.extra]
     if not ask_all and all(key in given for key in extras):
         answers.update({key: given[key] for key in extras})
         return
-    question = extras_question(vocabulary, answers, given)
+    question = extras_question(vocabulary, answers, given, generatable)
     selected = list(ask(question)) if question is not None else []
     # Extras named on the command line stay as given unless the person was asked about them.
     chosen = extras_answers(vocabulary, selected)
@@ -166,7 +193,7 @@ def review(
             )
         except (FlaskPickError, UsageError) as exc:
             console.error(str(exc))
-            _change_answer(vocabulary, session, ask)
+            _change_answer(vocabulary, session, ask, generatable_in(catalog))
             continue
         console.print_recommendation(rec, "table")
         action = ask(_review_question(catalog, rec))
@@ -177,7 +204,7 @@ def review(
         if action == SWAP:
             _swap(catalog, rec, session, ask)
         else:
-            _change_answer(vocabulary, session, ask)
+            _change_answer(vocabulary, session, ask, generatable_in(catalog))
 
 
 def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> None:
@@ -208,14 +235,17 @@ def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> 
         session.without_names.append(pick.library.id)
 
 
-def _change_answer(vocabulary: Vocabulary, session: Session, ask: Ask) -> None:
+def _change_answer(
+    vocabulary: Vocabulary, session: Session, ask: Ask, generatable: Generatable
+) -> None:
     keys = [need.key for need in vocabulary.needs if not need.extra]
     choices = [Choice(key, f"{key} (now {session.answers.get(key, 'default')})") for key in keys]
     choices.append(Choice(EXTRAS_KEY, "extras (tasks, cache, mail, ...)"))
     key = ask(Question("change", "select", "Change which answer?", tuple(choices)))
     if key == EXTRAS_KEY:
-        _ask_extras(vocabulary, session.answers, session.answers, True, ask)
+        _ask_extras(vocabulary, session.answers, session.answers, True, ask, generatable)
         return
     need = vocabulary.need(key)
     assert need is not None
-    session.answers[key] = ask(question_for(need, session.answers, session.answers.get(key)))
+    current = session.answers.get(key)
+    session.answers[key] = ask(question_for(need, session.answers, current, generatable))

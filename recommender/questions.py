@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from recommender.core.needs import Need, Vocabulary, holds
 
 EXTRAS_KEY = "extras"
+
+Generatable = Callable[[tuple[str, ...]], bool]
+"""Whether generated projects can answer these capabilities (some wired library does)."""
+
+
+def _always(capabilities: tuple[str, ...]) -> bool:
+    del capabilities
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +49,29 @@ def applies(need: Need, answers: Mapping[str, str]) -> bool:
     return holds(need.asked_when, answers)
 
 
-def offered(need: Need, answers: Mapping[str, str]) -> tuple[str, ...]:
-    """The values that make sense with the answers so far (senseless ones are not offered)."""
-    return tuple(value.name for value in need.values if holds(value.only_when, answers))
+def offered(
+    need: Need, answers: Mapping[str, str], generatable: Generatable = _always
+) -> tuple[str, ...]:
+    """The values that make sense after these answers and that a project can be made for.
+
+    Senseless values are not offered, and neither are values no wired library can answer:
+    the questionnaire leads to no dead end.
+    """
+    return tuple(
+        value.name
+        for value in need.values
+        if holds(value.only_when, answers) and generatable(value.capabilities)
+    )
 
 
-def question_for(need: Need, answers: Mapping[str, str], current: str | None = None) -> Question:
+def question_for(
+    need: Need,
+    answers: Mapping[str, str],
+    current: str | None = None,
+    generatable: Generatable = _always,
+) -> Question:
     """A single-choice question for a need; `current` pre-selects an answer."""
-    values = offered(need, answers)
+    values = offered(need, answers, generatable)
     default = current if current in values else default_for(need, answers)
     if default not in values:
         default = values[0]
@@ -61,12 +84,17 @@ def question_for(need: Need, answers: Mapping[str, str], current: str | None = N
 
 
 def extras_question(
-    vocabulary: Vocabulary, answers: Mapping[str, str], current: Mapping[str, str]
+    vocabulary: Vocabulary,
+    answers: Mapping[str, str],
+    current: Mapping[str, str],
+    generatable: Generatable = _always,
 ) -> Question | None:
     """One checkbox list for every yes/no extra that makes sense after these answers."""
     choices = []
     for need in vocabulary.needs:
-        if not need.extra or not applies(need, answers) or "yes" not in offered(need, answers):
+        if not need.extra or not applies(need, answers):
+            continue
+        if "yes" not in offered(need, answers, generatable):
             continue
         yes = need.value("yes")
         title = f"{need.key}: {yes.help}" if yes and yes.help else need.key

@@ -103,3 +103,32 @@ def test_cancel_in_review_raises_interrupted() -> None:
     answers = ask_needs(VOCABULARY, {}, False, person({}, []))
     with pytest.raises(Interrupted, match="Cancelled, nothing was written."):
         review(shipped_catalog(), VOCABULARY, Session(answers), person({"review": ["cancel"]}, []))
+
+
+def test_choices_no_wired_library_can_answer_are_not_offered() -> None:
+    asked: list[Question] = []
+
+    def generatable(capabilities: tuple[str, ...]) -> bool:
+        return "tasks" not in capabilities and "socketio" not in capabilities
+
+    ask_needs(VOCABULARY, {}, False, person({}, asked), generatable)
+    (extras,) = [q for q in asked if q.key == "extras"]
+    assert "tasks" not in [choice.value for choice in extras.choices]
+    realtime = next(q for q in asked if q.key == "realtime")
+    assert "socketio" not in [choice.value for choice in realtime.choices]
+
+
+def test_generatable_in_knows_only_live_wired_libraries() -> None:
+    from recommender.questionnaire import generatable_in
+    from tests.unit.catalog_builder import library, make_catalog
+
+    catalog = make_catalog(
+        library("a", capabilities=("cache",)),
+        library("b", capabilities=("tasks",), wired=False, not_wired_reason="later"),
+        library("c", capabilities=("mail",), status="abandoned", successor="a", reason="x"),
+    )
+    generatable = generatable_in(catalog)
+    assert generatable(("cache",))
+    assert not generatable(("tasks",))
+    assert not generatable(("mail",))
+    assert generatable(())
