@@ -279,6 +279,15 @@ def _condition(entry: _Entry, field: str, raw: object) -> Condition:
     return tuple(result)
 
 
+def _alternatives(entry: _Entry, field: str, raw: object) -> tuple[Condition, ...]:
+    """A mapping is one condition; a list of mappings holds when any one of them does."""
+    if raw is None:
+        return ()
+    if isinstance(raw, list):
+        return tuple(_condition(entry, field, item) for item in raw)
+    return (_condition(entry, field, raw),)
+
+
 def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str]) -> Need:
     entry = _Entry(data, "needs.yaml")
     entry.entry = key
@@ -294,7 +303,7 @@ def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str])
                 capabilities=sub.strings("capabilities", capabilities),
                 builtins=sub.strings("builtin", builtin_ids),
                 services=sub.strings("services", _SERVICES),
-                only_when=_condition(sub, "only_when", sub.data.get("only_when")),
+                only_when=_alternatives(sub, "only_when", sub.data.get("only_when")),
             )
         )
     raw_defaults = entry.get("default", list) or []

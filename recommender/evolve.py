@@ -27,7 +27,7 @@ import yaml
 from recommender.core.engine import recommend
 from recommender.core.models import Catalog, Library, Recommendation, StackWarning
 from recommender.core.names import NameIndex
-from recommender.core.needs import Needs, Vocabulary, holds, resolve_needs
+from recommender.core.needs import Needs, Vocabulary, holds, holds_any, resolve_needs
 from recommender.errors import FlaskPickError, UsageError
 from recommender.render import TEMPLATE_BRANCH
 
@@ -188,7 +188,7 @@ def implied_needs(
         if current is None or current.capabilities:
             continue
         matches = [value for value in need.values if provides & set(value.capabilities)]
-        if len(matches) == 1 and holds(matches[0].only_when, answers):
+        if len(matches) == 1 and holds_any(matches[0].only_when, answers):
             implied[need.key] = matches[0].name
     return implied
 

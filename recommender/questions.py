@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from recommender.core.needs import Need, Vocabulary, holds
+from recommender.core.needs import Need, Vocabulary, holds, holds_any
 
 EXTRAS_KEY = "extras"
 
@@ -60,7 +60,7 @@ def offered(
     return tuple(
         value.name
         for value in need.values
-        if holds(value.only_when, answers) and generatable(value.capabilities)
+        if holds_any(value.only_when, answers) and generatable(value.capabilities)
     )
 
 

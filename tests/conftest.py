@@ -40,7 +40,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     """Print the seed last too, where a failing CI log is read."""
     import os
 
-    if config.getoption("markexpr", "") and "slow" in config.getoption("markexpr", ""):
+    markexpr = config.getoption("markexpr", "") or ""
+    if "slow" in markexpr and not markexpr.strip().startswith("not"):
         terminalreporter.write_line(
             f"random stacks: FLASK_PICK_SEED={os.environ.get('FLASK_PICK_SEED')}"
         )

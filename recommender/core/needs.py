@@ -20,7 +20,8 @@ class NeedValue:
     capabilities: tuple[str, ...] = ()
     builtins: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
-    only_when: Condition = ()
+    only_when: tuple[Condition, ...] = ()
+    """Alternatives: the value makes sense when any one of them holds (none: always)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,11 @@ def holds(condition: Condition, answers: Mapping[str, str]) -> bool:
     return all(answers.get(key) in values for key, values in condition)
 
 
+def holds_any(alternatives: tuple[Condition, ...], answers: Mapping[str, str]) -> bool:
+    """Whether any of the alternative conditions holds (no alternatives: always)."""
+    return not alternatives or any(holds(condition, answers) for condition in alternatives)
+
+
 def _describe(condition: Condition) -> str:
     return " and ".join(f"{key} to be one of {', '.join(values)}" for key, values in condition)
 
@@ -104,10 +110,12 @@ def resolve_needs(vocabulary: Vocabulary, given: Mapping[str, str]) -> Needs:
     for need in vocabulary.needs:
         chosen = need.value(answers[need.key])
         assert chosen is not None
-        if not holds(chosen.only_when, answers):
-            got = ", ".join(f"{key}={answers[key]}" for key, _ in chosen.only_when)
+        if not holds_any(chosen.only_when, answers):
+            keys = dict.fromkeys(key for condition in chosen.only_when for key, _ in condition)
+            got = ", ".join(f"{key}={answers[key]}" for key in keys)
+            needed = " or ".join(_describe(condition) for condition in chosen.only_when)
             raise UsageError(
                 f"{need.key}={chosen.name} makes no sense with {got}: it needs "
-                f"{_describe(chosen.only_when)}; change one with --need"
+                f"{needed}; change one with --need"
             )
     return tuple((need.key, answers[need.key]) for need in vocabulary.needs)

@@ -33,7 +33,20 @@ def _service(variable: str, what: str) -> str:
 def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
     postgres = _service("FLASK_PICK_TEST_POSTGRES_URL", "PostgreSQL")
     redis = _service("FLASK_PICK_TEST_REDIS_URL", "Redis")
-    database = postgres.replace("postgresql://", "postgresql+psycopg://", 1)
+    # A database of its own: the PostgreSQL fixture test may run at the same time on the
+    # server's default database.
+    subprocess.run(
+        ["psql", postgres, "-q", "-c", "DROP DATABASE IF EXISTS flaskpick_full"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["psql", postgres, "-q", "-c", "CREATE DATABASE flaskpick_full"],
+        check=True,
+        capture_output=True,
+    )
+    server = postgres.rsplit("/", 1)[0]
+    database = f"{server}/flaskpick_full".replace("postgresql://", "postgresql+psycopg://", 1)
     result = subprocess.run(
         [
             sys.executable,

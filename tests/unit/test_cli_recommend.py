@@ -85,6 +85,7 @@ def test_forcing_a_dead_seed_library_warns_with_its_successor(
         (["--need", "admin=yes"], 2, "admin=yes makes no sense"),
         (["--need", "database=mongodb", "--need", "migrations=yes"], 2, "migrations=yes makes no"),
         (["--preset", "nope"], 2, "unknown preset 'nope'"),
+        (["--need", "auth=session", "--need", "forms=no"], 2, "forms=no makes no sense"),
         (["--with", "flask-nonexistent-thing"], 1, "no library named"),
         (["--answers", "missing.yml"], 2, "cannot read answers file"),
     ],
