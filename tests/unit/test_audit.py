@@ -461,17 +461,17 @@ def test_uncurated_extensions_get_the_pypi_index_status(capsys: Capsys, tmp_path
     write(
         tmp_path,
         {
-            "requirements.txt": "Flask-Bootstrap==3.3.7.1\nflask-flatpages\nflask-inhouse-tool\n",
-            "app.py": "from flask_bootstrap import Bootstrap\nimport flask_app_helpers\n",
+            "requirements.txt": "Flask-SSLify==0.1.5\nflask-flatpages\nflask-inhouse-tool\n",
+            "app.py": "from flask_sslify import SSLify\nimport flask_app_helpers\n",
             "flask_app_helpers.py": "",
         },
     )
     result, document = audit_json(capsys, tmp_path)
     assert result.exit_code == 0  # a guessed status warns, it does not fail CI
     found = by_id(document)
-    assert found["flask-bootstrap"]["source"] == "pypi-index"
-    assert found["flask-bootstrap"]["status"] == "abandoned"
-    assert found["flask-bootstrap"]["verdict"] == "warning"
+    assert found["flask-sslify"]["source"] == "pypi-index"
+    assert found["flask-sslify"]["status"] == "abandoned"
+    assert found["flask-sslify"]["verdict"] == "warning"
     assert found["flask-flatpages"]["source"] == "pypi-index"
     assert found["flask-inhouse-tool"]["source"] == "unknown"
     assert "flask-app-helpers" not in found  # the project's own module
@@ -541,3 +541,52 @@ def test_shipped_removed_apis_load_and_cite_sources() -> None:
 def test_a_broken_removed_apis_file_names_the_field() -> None:
     with pytest.raises(CatalogError, match=r"removed-apis.yaml\[0\]: field 'source'"):
         load_removed_apis([{"module": "flask", "removed_in": "3.0", "names": {"x": "y"}}])
+
+
+def test_flasky_2017_requirements_are_flagged_as_a_flask_developer_would(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    # requirements/common.txt and manage.py of miguelgrinberg/flasky as of early 2017.
+    write(
+        tmp_path,
+        {
+            "requirements/common.txt": """
+                Flask==0.12
+                Flask-Bootstrap==3.0.3.1
+                Flask-Login==0.3.1
+                Flask-Mail==0.9.0
+                Flask-Migrate==2.0.3
+                Flask-Moment==0.2.1
+                Flask-SQLAlchemy==2.1
+                Flask-Script==2.0.5
+                Flask-WTF==0.14.2
+                Jinja2==2.9.5
+                SQLAlchemy==1.1.5
+                WTForms==2.1
+                Werkzeug==0.11.15
+            """,
+            "manage.py": """
+                from flask.ext.script import Manager, Shell
+                from flask.ext.migrate import Migrate, MigrateCommand
+            """,
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    found = by_id(document)
+    assert found["flask-script"]["verdict"] == "dead"
+    assert found["flask-bootstrap"]["verdict"] == "dead"
+    assert found["flask-bootstrap"]["successor"] == "bootstrap-flask"
+    for breaking in (
+        "flask",
+        "flask-login",
+        "flask-migrate",
+        "flask-sqlalchemy",
+        "flask-wtf",
+        "jinja2",
+        "werkzeug",
+        "flask-moment",
+    ):
+        assert found[breaking]["verdict"] == "breaking", breaking
+    kinds = {problem["kind"] for problem in found["flask-migrate"]["problems"]}
+    assert {"flask3-pin", "flask-ext"} <= kinds
