@@ -589,4 +589,4 @@ def test_flasky_2017_requirements_are_flagged_as_a_flask_developer_would(
     ):
         assert found[breaking]["verdict"] == "breaking", breaking
     kinds = {problem["kind"] for problem in found["flask-migrate"]["problems"]}
-    assert {"flask3-pin", "flask-ext"} <= kinds
+    assert {"flask3-pin", "flask-ext-import", "removed-api"} <= kinds
