@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from . import harness
 from .test_services import _ENQUEUE, DEADLINE, _client, _process, _tail
@@ -67,6 +68,10 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     project = tmp_path / "fullapp"
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text())
+    # Exactly the stack's services, plus the app and the worker its task queue needs.
+    assert set(compose["services"]) == {"web", "worker", "postgresql", "redis", "smtp"}
+    assert all("healthcheck" in service for service in compose["services"].values())
     services = {"TEST_DATABASE_URL": database, "TEST_REDIS_URL": redis}
     harness.check_project(
         project,
