@@ -10,8 +10,9 @@ su postgres -c "psql -q -c \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_rol
 su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname = 'flaskpick'\" | grep -q 1 || createdb -O flaskpick flaskpick"
 
 if ! mariadb-admin ping --silent 2>/dev/null; then
-  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
-  (mariadbd-safe --bind-address=127.0.0.1 >/dev/null 2>&1 &)
+  mkdir -p /run/mysqld /var/lib/mysql-tmp && chown mysql:mysql /run/mysqld /var/lib/mysql-tmp
+  # Its own temporary folder: MariaDB must not depend on how /tmp is mounted or permitted.
+  (mariadbd-safe --bind-address=127.0.0.1 --tmpdir=/var/lib/mysql-tmp >/dev/null 2>&1 &)
   for _ in $(seq 30); do mariadb-admin ping --silent 2>/dev/null && break; sleep 1; done
 fi
 mariadb-admin ping
