@@ -13,6 +13,7 @@ from recommender.console import Format
 from recommender.errors import FlaskPickError, Interrupted, UnknownLibraryError, UsageError
 
 if TYPE_CHECKING:
+    from recommender.answers import Request
     from recommender.core.models import Recommendation
 
 app = typer.Typer(
@@ -135,6 +136,27 @@ WithoutOption = Annotated[
 ]
 
 
+def _request(
+    preset: str | None,
+    answers: Path | None,
+    need: list[str] | None,
+    with_: list[str] | None,
+    without: list[str] | None,
+) -> Request:
+    """What the command line asked for: preset, answers file and flags, merged."""
+    from recommender.answers import build_request
+    from recommender.catalog import shipped_vocabulary
+
+    return build_request(
+        shipped_vocabulary(),
+        preset=preset,
+        answers=answers,
+        need_flags=need or [],
+        with_names=with_ or [],
+        without_names=without or [],
+    )
+
+
 def _recommend_from(
     preset: str | None,
     answers: Path | None,
@@ -145,20 +167,12 @@ def _recommend_from(
     *,
     wired_only: bool = False,
 ) -> Recommendation:
-    from recommender.answers import build_request
     from recommender.catalog import shipped_catalog, shipped_vocabulary
     from recommender.core.engine import recommend
     from recommender.core.needs import resolve_needs
 
     vocabulary = shipped_vocabulary()
-    request = build_request(
-        vocabulary,
-        preset=preset,
-        answers=answers,
-        need_flags=need or [],
-        with_names=with_ or [],
-        without_names=without or [],
-    )
+    request = _request(preset, answers, need, with_, without)
     needs = resolve_needs(vocabulary, {**request.needs, **(extra or {})})
     return recommend(
         shipped_catalog(),
@@ -254,7 +268,7 @@ def new_command(
     ] = None,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
-    from recommender.answers import build_request, write_answers
+    from recommender.answers import write_answers
     from recommender.catalog import shipped_catalog, shipped_vocabulary
     from recommender.render import plan_project, render_project
 
@@ -269,14 +283,7 @@ def new_command(
     # Refuse a taken folder or a bad name before asking anything: answers are worth keeping.
     plan_project(path, name, None)
     catalog, vocabulary = shipped_catalog(), shipped_vocabulary()
-    request = build_request(
-        vocabulary,
-        preset=preset,
-        answers=answers,
-        need_flags=need or [],
-        with_names=with_ or [],
-        without_names=without or [],
-    )
+    request = _request(preset, answers, need, with_, without)
     if interactive:
         from recommender.questionnaire import (
             Session,
