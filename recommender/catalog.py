@@ -147,6 +147,8 @@ def _library(data: object, where: str, capabilities: set[str]) -> Library:
         services=entry.strings("services", _SERVICES),
         dependencies=entry.get("dependencies", int, required=False),
         traits=cast(tuple[Any, ...], entry.strings("traits", TRAITS)),
+        app_class=entry.optional_text("app_class"),
+        wiring_builds_on=entry.strings("wiring_builds_on"),
         wired=bool(entry.get("wired", bool)),
         not_wired_reason=entry.optional_text("not_wired_reason"),
         migration=entry.optional_text("migration"),
@@ -210,10 +212,17 @@ def _cross_check(libraries: tuple[Library, ...], builtins: tuple[Builtin, ...]) 
                 raise fail(library, "successor", f"names unknown id {successor!r} (known: {near})")
             if target is not None and target.is_dead:
                 raise fail(library, "successor", f"names {successor!r}, which is itself dead")
-        for other in library.conflicts:
-            if other not in by_id:
-                near = ", ".join(_near(other, by_id))
-                raise fail(library, "conflicts", f"names unknown id {other!r} (known: {near})")
+        for field_name, others in (
+            ("conflicts", library.conflicts),
+            ("wiring_builds_on", library.wiring_builds_on),
+        ):
+            for other in others:
+                if other not in by_id:
+                    near = ", ".join(_near(other, by_id))
+                    raise fail(library, field_name, f"names unknown id {other!r} (known: {near})")
+        for base in library.wiring_builds_on:
+            if library.wired and not by_id[base].wired:
+                raise fail(library, "wiring_builds_on", f"names {base!r}, which is not wired")
 
 
 def _near(name: str, known: Iterable[str]) -> list[str]:

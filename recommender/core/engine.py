@@ -20,6 +20,8 @@ from recommender.core.needs import Needs, Vocabulary
 from recommender.core.scoring import score
 from recommender.errors import FlaskPickError, UsageError
 
+UNRANKED = 10**9  # sorts after every download rank
+
 
 def dead_because(library: Library) -> str:
     """Why a library is never picked, in a few words with its last release month."""
@@ -60,11 +62,14 @@ class _Stack:
     conflicted_by: dict[str, set[str]] = field(default_factory=dict)
     queue: list[tuple[int, str]] = field(default_factory=list)
     by_id: dict[str, Library] = field(default_factory=dict)
+    built_on: dict[str, list[Library]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Indexes built once, so each step looks only at the libraries that matter to it.
         for library in self.catalog.libraries:
             self.by_id[library.id] = library
+            for base in library.wiring_builds_on:
+                self.built_on.setdefault(base, []).append(library)
             for cap in dict.fromkeys((*library.capabilities, *library.covers)):
                 self.providers.setdefault(cap, []).append(library)
             for other in library.conflicts:
@@ -102,6 +107,12 @@ class _Stack:
             raise FlaskPickError(
                 f"{library.id} conflicts with {clash}; drop one of them (--without)"
             )
+        wiring = self.wiring_clash(library)
+        if wiring is not None:
+            raise FlaskPickError(
+                f"{library.id} cannot be generated in this stack: {wiring}; "
+                "drop one of them (--without)"
+            )
         self.picks[library.id] = pick
         for cap in (*library.capabilities, *library.covers):
             self.answered.setdefault(cap, library.id)
@@ -109,6 +120,32 @@ class _Stack:
             if cap not in self.wanted:
                 self.wanted[cap] = f"{library.id} (requires {cap})"
                 self._enqueue(cap)
+        for base in library.wiring_builds_on:
+            for cap in self.by_id[base].capabilities:
+                if cap not in self.wanted:
+                    self.wanted[cap] = f"{library.id} (its generated code builds on {base})"
+                    self._enqueue(cap)
+
+    def wiring_clash(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
+        """Why generated code rules `library` out: it, or a pick, is written against a rival."""
+        extra = tuple(extra)
+        holders = dict(self.answered)
+        for other in extra:
+            for cap in (*other.capabilities, *other.covers):
+                holders.setdefault(cap, other.id)
+        for base in library.wiring_builds_on:
+            if base in self.excluded:
+                return f"its generated code builds on {base}, excluded with --without"
+            for cap in self.by_id[base].capabilities:
+                holder = holders.get(cap)
+                if holder is not None and holder != base:
+                    return f"its generated code builds on {base}, and {holder} answers {cap}"
+        for other in (*(pick.library for pick in self.picks.values()), *extra):
+            for base in other.wiring_builds_on:
+                shared = sorted(set(self.by_id[base].capabilities) & set(library.capabilities))
+                if base != library.id and shared:
+                    return f"{other.id}'s generated code builds on {base} for {', '.join(shared)}"
+        return None
 
     def rejection(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
         """Why a library cannot join the stack now, or None when it can."""
@@ -122,7 +159,7 @@ class _Stack:
         clash = self.conflict(library, extra)
         if clash is not None:
             return f"conflicts with {clash}"
-        return None
+        return self.wiring_clash(library, extra)
 
     def strands(self, library: Library) -> str | None:
         """A wanted capability that picking `library` would leave with no possible library."""
@@ -133,6 +170,12 @@ class _Stack:
             rival = self.by_id.get(rival_id)
             if rival is not None:
                 touched.update(rival.capabilities, rival.covers)
+        # ...and those of libraries whose generated code builds on one of its alternatives.
+        for cap in library.capabilities:
+            for provider in self.providers.get(cap, []):
+                if provider.id != library.id:
+                    for dependent in self.built_on.get(provider.id, []):
+                        touched.update(dependent.capabilities)
         for cap in sorted(touched):
             if cap in self.answered or cap in gives:
                 continue
@@ -157,11 +200,31 @@ def recommend(
 ) -> Recommendation:
     """The stack for resolved needs, with forced (`--with`) and excluded (`--without`) names.
 
-    Wired libraries (the template generates them) always rank first. With `wired_only`, as for
-    `flask-pick new`, nothing else is picked; otherwise an unwired library may answer a need
-    no wired one does, with a warning that it must be added by hand.
+    It is the stack `flask-pick new` generates (`wired_only`): only libraries the template
+    wires. Without `wired_only`, when no such stack exists (a forced unwired library, or a need
+    only an unwired one answers), the stack may name unwired libraries, each with a warning
+    that it must be added by hand.
     """
     with_names, without_names = tuple(with_names), tuple(without_names)
+    try:
+        return _build(catalog, vocabulary, needs, with_names, without_names, wired_only=True)
+    except UsageError:
+        raise
+    except FlaskPickError:
+        if wired_only:
+            raise
+    return _build(catalog, vocabulary, needs, with_names, without_names, wired_only=False)
+
+
+def _build(
+    catalog: Catalog,
+    vocabulary: Vocabulary,
+    needs: Needs,
+    with_names: tuple[str, ...],
+    without_names: tuple[str, ...],
+    *,
+    wired_only: bool,
+) -> Recommendation:
     # Names are only looked up for --with/--without; most calls need no index at all.
     index = NameIndex.build(catalog) if with_names or without_names else None
     answers = dict(needs)
@@ -283,11 +346,13 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
     # A library the template wires beats any that it does not: the stack must be generatable.
     # An unwired library with a not_wired_reason was left out on purpose; one without is
     # simply not wired yet, and ranks before it.
+    # Equal scores go to the more downloaded library: the one more people can help with.
     viable.sort(
         key=lambda item: (
             not item[1].wired,
             bool(item[1].not_wired_reason),
             -item[0].total,
+            item[1].popularity or UNRANKED,
             item[1].id,
         )
     )

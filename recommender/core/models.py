@@ -55,6 +55,10 @@ class Library:
     services: tuple[str, ...] = ()
     dependencies: int | None = None
     traits: tuple[Trait, ...] = ()
+    # The class the app is built on instead of `flask.Flask`, for app-class frameworks.
+    app_class: str | None = None
+    # Libraries the template's wiring of this one is written against (its models, its server).
+    wiring_builds_on: tuple[str, ...] = ()
     wired: bool = False
     not_wired_reason: str | None = None
     migration: str | None = None

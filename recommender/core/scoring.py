@@ -17,6 +17,11 @@ PROFILE_FIT = 3
 EXTRA_ANSWER = 3
 UNUSED_FEATURE = -1
 PULLED_IN_REQUIREMENT = -1
+# Building the app on a framework's own class instead of Flask's is harder to undo than an
+# extension that plugs into any Flask app with init_app.
+OWN_APP_CLASS = -1
+# The balanced profile promises "the well-trodden choice": downloads count twice there.
+WELL_TRODDEN_PROFILE = "balanced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +61,14 @@ def score(
     rank = library.popularity
     popularity = next((p for limit, p in POPULAR_RANKS if rank is not None and rank <= limit), 0)
     points.append((popularity, f"download rank #{rank}" if rank else "not in the top downloads"))
+    if profile == WELL_TRODDEN_PROFILE and popularity:
+        points.append((popularity, f"well-trodden, fits the {profile} profile"))
     deps = library.dependencies
     if deps is not None:
         weight = 1 if deps <= LIGHT_DEPENDENCIES else -1 if deps >= HEAVY_DEPENDENCIES else 0
         points.append((weight, f"{deps} runtime dependencies"))
+    if library.app_class is not None:
+        points.append((OWN_APP_CLASS, f"the app is built on {library.app_class}, not Flask"))
     if profile in library.traits:
         points.append((PROFILE_FIT, f"fits the {profile} profile"))
     if api_first and "api-first" in library.traits:

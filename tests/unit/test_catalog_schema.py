@@ -19,6 +19,8 @@ BROKEN: list[tuple[str, dict[str, Any], str]] = [
     ("flask-login", {"kind": ...}, "field 'kind' is missing"),
     ("flask-login", {"capabilities": ["telepathy"]}, "field 'capabilities' names unknown value"),
     ("flask-login", {"conflicts": ["flask-jwt-x"]}, "field 'conflicts' names unknown id"),
+    ("flask-login", {"wiring_builds_on": ["flask-sqlalchemy-x"]}, "field 'wiring_builds_on' names"),
+    ("flask-login", {"wiring_builds_on": ["flask-peewee"]}, "'flask-peewee', which is not wired"),
     ("flask-login", {"latest": {"version": "1"}}, "field 'latest' must be"),
     ("flask-login", {"popularity": "high"}, "field 'popularity' must be int"),
     ("flask-login", {"id": "Flask_Login"}, "field 'id' must be the PEP 503 form"),

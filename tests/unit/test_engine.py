@@ -242,3 +242,78 @@ def test_an_unwired_library_answers_only_when_nothing_wired_can_and_is_flagged()
     rec = run(database="sqlite", wired_only=False)
     assert rec.ids == ("flask-sqlalchemy",)
     assert rec.warnings == ()
+
+
+# The template's login is written against Flask-SQLAlchemy's models.
+BUILT_ON_ORM = make_catalog(
+    library(
+        "flask-login",
+        capabilities=("login",),
+        covers=("password-hashing",),
+        wiring_builds_on=("flask-sqlalchemy",),
+    ),
+    ORM,
+    LITE,
+    UNWIRED,
+)
+
+
+def test_a_lighter_orm_is_not_picked_when_generated_login_builds_on_another() -> None:
+    rec = run(BUILT_ON_ORM, auth="session", database="sqlite", profile="lightweight")
+    assert rec.ids == ("flask-login", "flask-sqlalchemy")
+    lite = next(a for p in rec.picks for a in p.alternatives if a.id == "flask-sqlalchemy-lite")
+    # Login may be picked first (its code builds on Flask-SQLAlchemy) or after (Lite strands it).
+    assert lite.why_not in (
+        "would leave login with no usable library",
+        "flask-login's generated code builds on flask-sqlalchemy for orm",
+    )
+    # With nothing that builds on it, the lighter ORM wins the lightweight profile.
+    assert run(BUILT_ON_ORM, database="sqlite", profile="lightweight").ids == (
+        "flask-sqlalchemy-lite",
+    )
+
+
+def test_forcing_the_other_orm_names_the_wiring_that_needs_flask_sqlalchemy() -> None:
+    with pytest.raises(FlaskPickError) as caught:
+        run(BUILT_ON_ORM, with_=("flask-sqlalchemy-lite",), auth="session", database="sqlite")
+    message = str(caught.value)
+    assert "no library can answer login" in message
+    assert "builds on flask-sqlalchemy, and flask-sqlalchemy-lite answers orm" in message
+
+
+def test_a_library_built_on_another_pulls_it_in() -> None:
+    rec = run(BUILT_ON_ORM, with_=("flask-login",), profile="lightweight")
+    assert rec.ids == ("flask-login", "flask-sqlalchemy")
+    (orm_pick,) = [pick for pick in rec.picks if pick.library.id == "flask-sqlalchemy"]
+    assert "flask-login (its generated code builds on flask-sqlalchemy)" in orm_pick.reasons[0]
+
+
+def test_excluding_the_base_rules_out_what_builds_on_it() -> None:
+    with pytest.raises(FlaskPickError, match="builds on flask-sqlalchemy, excluded with"):
+        run(BUILT_ON_ORM, without=("flask-sqlalchemy",), auth="session", database="sqlite")
+
+
+def test_recommend_gives_the_generatable_stack_when_there_is_one() -> None:
+    # Without wired_only, recommend still names what `new` would generate...
+    assert run(BUILT_ON_ORM, wired_only=False, auth="session", database="sqlite").ids == (
+        "flask-login",
+        "flask-sqlalchemy",
+    )
+    # ...and only names an unwired library when no wired one can answer.
+    rec = run(BUILT_ON_ORM, wired_only=False, database="sqlite", without=("flask-sqlalchemy",))
+    assert rec.ids == ("flask-sqlalchemy-lite",)
+    rec = run(
+        BUILT_ON_ORM,
+        wired_only=False,
+        database="sqlite",
+        without=("flask-sqlalchemy", "flask-sqlalchemy-lite"),
+    )
+    assert rec.ids == ("flask-peewee",)
+
+
+def test_equal_scores_go_to_the_more_downloaded_library() -> None:
+    twins = make_catalog(
+        library("flask-aaa", capabilities=("orm",), popularity=5000),
+        library("flask-zzz", capabilities=("orm",), popularity=4000),
+    )
+    assert run(twins, database="sqlite", profile="lightweight").ids == ("flask-zzz",)

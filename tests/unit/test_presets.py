@@ -175,3 +175,17 @@ def test_realistic_apps_get_what_an_experienced_developer_picks(
 def test_profiles_change_the_auth_pick_the_way_a_developer_would() -> None:
     assert "flask-login" in stack("webapp", profile="lightweight").ids
     assert "flask-login" in stack("webapp").ids
+
+
+def test_openapi_is_the_well_trodden_extension_unless_lightweight_is_asked() -> None:
+    # Balanced: flask-smorest plugs into any Flask app; flask-openapi3 replaces the app class.
+    assert "flask-smorest" in stack(kind="api", api="openapi").ids
+    assert "flask-openapi3" in stack(kind="api", api="openapi", profile="lightweight").ids
+
+
+def test_flask_sqlalchemy_lite_only_where_nothing_generated_needs_flask_sqlalchemy() -> None:
+    lite = {"kind": "api", "database": "postgresql", "migrations": "no", "profile": "lightweight"}
+    assert {"flask-sqlalchemy-lite", "psycopg"} <= set(stack(**lite).ids)
+    assert "flask-sqlalchemy" in stack(**{**lite, "migrations": "yes"}).ids
+    assert "flask-sqlalchemy" in stack(**{**lite, "kind": "web", "auth": "session"}).ids
+    assert "flask-sqlalchemy" in stack(kind="api", database="postgresql", migrations="no").ids
