@@ -80,6 +80,7 @@ def library_facts(library: Library) -> tuple[tuple[str, str], ...]:
         ("latest", latest),
         ("popularity", popularity),
         ("dependencies", deps),
+        ("app built on", library.app_class or "flask.Flask"),
         ("capabilities", ", ".join(library.capabilities) or "-"),
         ("covers", ", ".join(library.covers) or "-"),
         ("services", ", ".join(library.services) or "-"),

@@ -40,6 +40,9 @@ def test_random_needs_give_a_sound_stack(given_needs: dict[str, str]) -> None:
         assert not set(library.conflicts) & set(ids), library.id
     provided = {cap for lib in libraries for cap in (*lib.capabilities, *lib.covers)}
     for library in libraries:
+        # Generated code written against a library (its models, its server) gets that library.
+        assert set(library.wiring_builds_on) <= set(ids), library.id
+    for library in libraries:
         assert set(library.requires) <= provided, library.id
     answers = dict(needs)
     for need in VOCABULARY.needs:
