@@ -11,10 +11,8 @@ branch into the person's current branch with git.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,7 +27,15 @@ from recommender.core.models import Catalog, Library, Recommendation, StackWarni
 from recommender.core.names import NameIndex
 from recommender.core.needs import Needs, Vocabulary, holds, holds_any, resolve_needs
 from recommender.errors import FlaskPickError, UsageError
-from recommender.render import TEMPLATE_BRANCH
+from recommender.project_git import (
+    TEMPLATE_BRANCH,
+    Git,
+    check_repository,
+    ctrl_c_waits,
+    person_identity,
+    template_identity,
+    write_tree,
+)
 
 ANSWERS_FILE = ".copier-answers.yml"
 # The engine's reason for a library forced with --with; `add` forces the libraries it adds.
@@ -37,7 +43,6 @@ _FORCED_REASON = "you asked for it with --with"
 _SECRET_LINE = re.compile(r"^\s*SECRET_KEY\s*=\s*(\S+)\s*$")
 _ENV_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
 # Variables a git hook may have set; they would point git at another repository or index.
-_GIT_CONTEXT = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX")
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,112 +326,6 @@ def read_recorded(project: Path) -> Recorded:
     return parse_recorded(data, str(path))
 
 
-def _base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_CONTEXT}
-    # Plain, untranslated output: it is parsed and quoted in one-line errors.
-    env["LC_ALL"] = "C"
-    return env
-
-
-class _Git:
-    """git in one repository, with one-line errors."""
-
-    def __init__(self, root: Path) -> None:
-        git = shutil.which("git")
-        if git is None:
-            raise FlaskPickError("git is not installed; install git, then run `flask-pick add`")
-        self.exe = git
-        self.root = root
-
-    def run(
-        self,
-        *args: str,
-        env: Mapping[str, str] | None = None,
-        cwd: Path | None = None,
-        check: bool = True,
-    ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [self.exe, *args],
-            cwd=cwd or self.root,
-            env={**_base_env(), **(env or {})},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if check and result.returncode != 0:
-            said = (result.stderr.strip() or result.stdout.strip()).splitlines()
-            command = next((arg for arg in args if not arg.startswith("-")), "")
-            raise FlaskPickError(f"git {command} failed: {said[-1] if said else 'no output'}")
-        return result
-
-    def out(self, *args: str, env: Mapping[str, str] | None = None) -> str:
-        return self.run(*args, env=env).stdout.strip()
-
-    def ok(self, *args: str) -> bool:
-        return self.run(*args, check=False).returncode == 0
-
-
-def _template_identity() -> dict[str, str]:
-    # As for `new`: the template branch is flask-pick's, unless the environment says otherwise.
-    return {
-        key: os.environ.get(key, default)
-        for key, default in (
-            ("GIT_AUTHOR_NAME", "flask-pick"),
-            ("GIT_AUTHOR_EMAIL", "flask-pick@localhost"),
-            ("GIT_COMMITTER_NAME", "flask-pick"),
-            ("GIT_COMMITTER_EMAIL", "flask-pick@localhost"),
-        )
-    }
-
-
-def _person_identity(git: _Git) -> dict[str, str]:
-    # The merge is the person's commit: their identity, or flask-pick's when git has none.
-    configured = git.ok("config", "user.name") and git.ok("config", "user.email")
-    return {} if configured else _template_identity()
-
-
-def _check_repository(git: _Git, project: Path, dry_run: bool) -> None:
-    """Refuse, before anything is written, a project `add` cannot merge into."""
-    inside = git.run("rev-parse", "--show-toplevel", check=False)
-    if inside.returncode != 0:
-        raise FlaskPickError(
-            f"{project} is not a git repository, so there is no base to merge from; "
-            "flask-pick add needs the repository `flask-pick new` made (do not pass --no-git)"
-        )
-    if Path(inside.stdout.strip()).resolve() != project.resolve():
-        raise FlaskPickError(
-            f"{project} is not the top of its git repository ({inside.stdout.strip()} is); "
-            "flask-pick add needs the repository `flask-pick new` made in the project's folder"
-        )
-    if not git.ok("rev-parse", "--verify", "-q", f"refs/heads/{TEMPLATE_BRANCH}"):
-        raise FlaskPickError(
-            f"this repository has no {TEMPLATE_BRANCH} branch holding flask-pick's own rendering; "
-            "if the first commit is flask-pick's untouched output, run "
-            f"`git branch {TEMPLATE_BRANCH} $(git rev-list --max-parents=0 HEAD)` and try again"
-        )
-    if not git.ok("rev-parse", "--verify", "-q", "HEAD"):
-        raise FlaskPickError("this repository has no commits yet; commit the project first")
-    current = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
-    if current == TEMPLATE_BRANCH:
-        raise FlaskPickError(
-            f"{TEMPLATE_BRANCH} is checked out; it holds flask-pick's renderings only, "
-            "switch to your own branch (git switch main) and try again"
-        )
-    if dry_run:
-        return
-    if git.ok("rev-parse", "--verify", "-q", "MERGE_HEAD"):
-        raise FlaskPickError(
-            "a merge is in progress; finish it (git commit) or undo it (git merge --abort) first"
-        )
-    dirty = git.out("status", "--porcelain", "--untracked-files=normal")
-    if dirty:
-        count = len(dirty.splitlines())
-        raise FlaskPickError(
-            f"the work tree has {count} uncommitted change{'s' if count != 1 else ''}; "
-            "commit or stash them first (git stash -u), nothing was changed"
-        )
-
-
 def _secret_key(project: Path) -> str:
     """The SECRET_KEY of the project's .env, so the rendered .env matches it."""
     env_file = project / ".env"
@@ -446,15 +345,6 @@ def _render(recorded: Recorded, rec: Recommendation, secret_key: str, dest: Path
     except Exception as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FlaskPickError(f"rendering the project failed: {message}") from exc
-
-
-def _write_tree(git: _Git, rendered: Path, scratch: Path, objects: Mapping[str, str]) -> str:
-    """Store the rendered folder as a git tree (the project's .gitignore applies) and name it."""
-    git_dir = git.out("rev-parse", "--absolute-git-dir")
-    env = {"GIT_INDEX_FILE": str(scratch / "index"), **objects}
-    where = (f"--git-dir={git_dir}", f"--work-tree={rendered}")
-    git.run(*where, "add", "-A", env=env, cwd=rendered)
-    return git.run(*where, "write-tree", env=env, cwd=rendered).stdout.strip()
 
 
 def _summary(addition: Addition) -> str:
@@ -498,8 +388,8 @@ def add_to_project(
     addition = plan_addition(shipped_catalog(), shipped_vocabulary(), recorded, names, need_flags)
     if not addition.changes:
         return Outcome(project, addition, dry_run)
-    git = _Git(project)
-    _check_repository(git, project, dry_run)
+    git = Git(project)
+    check_repository(git, project, dry_run)
     with tempfile.TemporaryDirectory(prefix="flask-pick-add-") as tmp:
         scratch = Path(tmp)
         rendered = scratch / (recorded.project_name or "project")
@@ -512,7 +402,7 @@ def add_to_project(
                 "GIT_ALTERNATE_OBJECT_DIRECTORIES": git.out("rev-parse", "--git-path", "objects"),
             }
             (scratch / "objects").mkdir()
-        tree = _write_tree(git, rendered, scratch, objects)
+        tree = write_tree(git, rendered, scratch, objects)
         tip = git.out("rev-parse", f"refs/heads/{TEMPLATE_BRANCH}")
         base = git.run("merge-base", "HEAD", TEMPLATE_BRANCH, check=False).stdout.strip()
         if not base:
@@ -528,41 +418,42 @@ def add_to_project(
         outcome = Outcome(project, addition, dry_run, branch or "HEAD", stat, files)
         if dry_run:
             return outcome
-        commit = tip
-        if git.out("rev-parse", f"{tip}^{{tree}}") != tree:
-            message = f"flask-pick {_version()}: add {_summary(addition)}"
-            commit = git.out(
-                "commit-tree",
-                "--no-gpg-sign",
-                tree,
-                "-p",
-                tip,
+        with ctrl_c_waits():
+            commit = tip
+            if git.out("rev-parse", f"{tip}^{{tree}}") != tree:
+                message = f"flask-pick {_version()}: add {_summary(addition)}"
+                commit = git.out(
+                    "commit-tree",
+                    "--no-gpg-sign",
+                    tree,
+                    "-p",
+                    tip,
+                    "-m",
+                    message,
+                    env=template_identity(),
+                )
+                git.run("update-ref", f"refs/heads/{TEMPLATE_BRANCH}", commit, tip)
+            merged = git.run(
+                "merge",
+                "--no-ff",
+                "--no-edit",
                 "-m",
-                message,
-                env=_template_identity(),
+                f"Add {_summary(addition)} with flask-pick",
+                TEMPLATE_BRANCH,
+                env=person_identity(git),
+                check=False,
             )
-            git.run("update-ref", f"refs/heads/{TEMPLATE_BRANCH}", commit, tip)
-        merged = git.run(
-            "merge",
-            "--no-ff",
-            "--no-edit",
-            "-m",
-            f"Add {_summary(addition)} with flask-pick",
-            TEMPLATE_BRANCH,
-            env=_person_identity(git),
-            check=False,
-        )
-        conflicts: tuple[str, ...] = ()
-        if merged.returncode != 0:
-            conflicts = tuple(git.out("diff", "--name-only", "--diff-filter=U").splitlines())
-            if not conflicts:
-                _merge_failed(git, merged, commit, tip)
-        env_keys = _append_env(project, rendered, addition)
+            conflicts: tuple[str, ...] = ()
+            if merged.returncode != 0:
+                conflicts = tuple(git.out("diff", "--name-only", "--diff-filter=U").splitlines())
+                if not conflicts:
+                    _merge_failed(git, merged, commit, tip)
+            env_keys = _append_env(project, rendered, addition)
     return Outcome(project, addition, False, branch or "HEAD", stat, files, conflicts, env_keys)
 
 
 def _merge_failed(
-    git: _Git, merged: subprocess.CompletedProcess[str], commit: str, tip: str
+    git: Git, merged: subprocess.CompletedProcess[str], commit: str, tip: str
 ) -> None:
     said = (merged.stderr.strip() or merged.stdout.strip()).splitlines()
     reason = said[-1] if said else f"exit {merged.returncode}"

@@ -23,12 +23,12 @@ from typing import Any
 from recommender import __version__
 from recommender.core.models import Recommendation
 from recommender.errors import FlaskPickError, UsageError
+from recommender.project_git import TEMPLATE_BRANCH, template_identity
 from recommender.resources import template_dir
 
 PYTHON_VERSION = "3.11"
 # Each commit on this branch is flask-pick's untouched rendering of one set of answers:
 # the base `flask-pick add` merges from, whatever the person did to their own branches.
-TEMPLATE_BRANCH = "flask-pick/template"
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Names a generated package must not take: the modules every generated project imports,
 # plus the project's own top-level folders.
@@ -154,13 +154,7 @@ def _git_commit(project_dir: Path) -> bool:
     git = shutil.which("git")
     if git is None:
         return False
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME", "flask-pick"),
-        "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL", "flask-pick@localhost"),
-        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", "flask-pick"),
-        "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", "flask-pick@localhost"),
-    }
+    env = {**os.environ, **template_identity()}
     for args in (
         ["init", "-q", "-b", "main"],
         ["add", "-A"],

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender.render import TEMPLATE_BRANCH
+from recommender.project_git import TEMPLATE_BRANCH
 
 from . import harness
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from recommender.evolve import (
     plan_addition,
     replay,
 )
-from recommender.render import TEMPLATE_BRANCH, Project, copier_data
+from recommender.project_git import TEMPLATE_BRANCH
+from recommender.render import Project, copier_data
 
 from .cli_runner import run_cli
 
@@ -295,3 +297,23 @@ def test_cli_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[st
     assert bad.exit_code == 2
     missing = run_cli(capsys, "add", "flask-mail", "--path", str(project / "nope"))
     assert missing.exit_code == 2
+
+
+def test_ctrl_c_waits_while_the_branch_moves_and_merges(project: Path) -> None:
+    # A Ctrl-C in that window would leave a half-done merge and a lying "nothing was written".
+    from recommender import project_git
+
+    seen: dict[str, object] = {}
+    real_run = project_git.Git.run
+
+    def spy(self: project_git.Git, *args: str, **kwargs: Any) -> Any:
+        if args[0] in ("update-ref", "merge"):
+            seen[args[0]] = signal.getsignal(signal.SIGINT)
+        return real_run(self, *args, **kwargs)
+
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(project_git.Git, "run", spy)
+        add_to_project(project, ["flask-caching"], {})
+    assert seen == {"update-ref": signal.SIG_IGN, "merge": signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) == before
