@@ -13,6 +13,8 @@ from pathlib import Path
 
 from recommender.errors import FlaskPickError
 
+# Each commit on this branch is flask-pick's untouched rendering of one set of answers:
+# the base `flask-pick add` merges from, whatever the person did to their own branches.
 TEMPLATE_BRANCH = "flask-pick/template"
 # Set by git hooks or an outer repository; they would point git at another repository.
 _GIT_CONTEXT = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX")

@@ -5,6 +5,7 @@ This is the only module that calls Copier.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import os
 import re
@@ -17,8 +18,11 @@ import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from recommender import __version__
 from recommender.core.models import Recommendation
@@ -27,31 +31,20 @@ from recommender.project_git import TEMPLATE_BRANCH, template_identity
 from recommender.resources import template_dir
 
 PYTHON_VERSION = "3.11"
-# Each commit on this branch is flask-pick's untouched rendering of one set of answers:
-# the base `flask-pick add` merges from, whatever the person did to their own branches.
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
-# Names a generated package must not take: the modules every generated project imports,
-# plus the project's own top-level folders.
-_BASE_IMPORTS = frozenset(
-    {
-        "flask",
-        "werkzeug",
-        "jinja2",
-        "click",
-        "itsdangerous",
-        "markupsafe",
-        "blinker",
-        "dotenv",
-        "gunicorn",
-        "pytest",
-        "tests",
-        "test",
-        "app",
-        "config",
-        "migrations",
-        "instance",
-    }
-)
+# The template's own list of package names that would shadow a module every generated project
+# imports or one of its folders; copier.yml's validator applies it to bare `copier copy` too.
+_RESERVED_LIST = re.compile(r"\{%\s*set shadowed\s*=\s*(\[.*?\])\s*%\}", re.DOTALL)
+
+
+@cache
+def template_reserved_names() -> frozenset[str]:
+    """The names copier.yml's `package` validator refuses as shadowing."""
+    config = yaml.safe_load((template_dir() / "copier.yml").read_text(encoding="utf-8"))
+    match = _RESERVED_LIST.search(str(config["package"]["validator"]))
+    if match is None:
+        raise FlaskPickError("the template's copier.yml has no `shadowed` list for package")
+    return frozenset(ast.literal_eval(match.group(1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +89,7 @@ def plan_project(dest: Path, package: str | None, rec: Recommendation | None) ->
             "use lower-case letters, digits and _ (or pass --name)"
         )
     # The standard library too: a package named `site` or `email` would shadow it.
-    imported = set(_BASE_IMPORTS) | set(sys.stdlib_module_names)
+    imported = set(template_reserved_names()) | set(sys.stdlib_module_names)
     for pick in rec.picks if rec is not None else ():
         imported.update(pick.library.imports)
     if chosen in imported:
