@@ -136,6 +136,7 @@ def _library(data: object, where: str, capabilities: set[str]) -> Library:
         flask3=entry.choice("flask3", FLASK3_VALUES),
         flask3_note=entry.optional_text("flask3_note"),
         works_from=entry.optional_text("works_from"),
+        flask3_from=entry.optional_text("flask3_from"),
         latest=_release(entry),
         popularity=popularity,
         as_of=as_of,

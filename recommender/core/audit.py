@@ -322,13 +322,19 @@ _FLASK_STACK = frozenset(
 )
 
 
-def _version_tied_to_flask(library: Library) -> bool:
-    """Whether an old version of this library fails on Flask 3 (an extension, or Flask's stack).
+def flask3_floor(library: Library) -> str | None:
+    """The first version that works on Flask 3, where an older one fails on it.
 
-    Framework-agnostic libraries (gunicorn, celery, psycopg) record `works_from` as the oldest
-    version the template supports; an older pin of them still runs a Flask 3 app.
+    Extensions and Flask's own stack record it as `works_from`; a framework-agnostic library
+    records there the oldest version the template supports (an older pin of gunicorn or
+    psycopg still runs a Flask 3 app), and `flask3_from` only when its own Flask integration
+    broke on Flask 3 (Authlib's, before 1.2.0).
     """
-    return library.kind == "flask-extension" or library.id in _FLASK_STACK
+    if library.flask3_from is not None:
+        return library.flask3_from
+    if library.kind == "flask-extension" or library.id in _FLASK_STACK:
+        return library.works_from
+    return None
 
 
 def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding:
@@ -344,11 +350,11 @@ def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding
     name = library.pypi or library.id
     if library.is_dead:
         problems.append(_dead_problem(library, name, successor_name))
-    elif library.works_from is not None and _version_tied_to_flask(library):
+    elif (floor := flask3_floor(library)) is not None:
         for decl in slot.declarations:
-            if _pinned_before(decl.specifier, library.works_from, library.latest):
-                upgrade_to = library.works_from
-                problems.append(_pin_problem(library, name, decl))
+            if _pinned_before(decl.specifier, floor, library.latest):
+                upgrade_to = floor
+                problems.append(_pin_problem(library, name, decl, floor))
     # A dead library's flask.ext import goes with the library: its fix is the successor.
     instead = f"replace it along with {name} (above)" if library.is_dead else None
     problems += [_ext_problem(use, instead) for use in slot.ext_imports]
@@ -439,12 +445,12 @@ def _dead_problem(library: Library, name: str, successor_name: str | None) -> Pr
     return Problem("dead", what, fix, fails=True)
 
 
-def _pin_problem(library: Library, name: str, decl: Declaration) -> Problem:
+def _pin_problem(library: Library, name: str, decl: Declaration, floor: str) -> Problem:
     latest = f" (latest {library.latest.version})" if library.latest else ""
     return Problem(
         "flask3-pin",
-        f"{decl.text} allows no version from {library.works_from}, the first that works on Flask 3",
-        f"require {name}>={library.works_from}{latest}",
+        f"{decl.text} allows no version from {floor}, the first that works on Flask 3",
+        f"require {name}>={floor}{latest}",
         fails=True,
         location=Location(decl.file, decl.line, "declared", decl.text),
     )

@@ -43,6 +43,9 @@ class Library:
     reason: str | None
     flask3: Flask3
     flask3_note: str | None
+    # Extensions and Flask's own stack: the first version that works on Flask 3. Other
+    # libraries: the oldest version the template supports (`flask3_from` then says whether,
+    # and from when, their own Flask integration ties their version to Flask's).
     works_from: str | None
     latest: Release | None
     popularity: int | None
@@ -55,6 +58,7 @@ class Library:
     services: tuple[str, ...] = ()
     dependencies: int | None = None
     traits: tuple[Trait, ...] = ()
+    flask3_from: str | None = None
     # The class the app is built on instead of `flask.Flask`, for app-class frameworks.
     app_class: str | None = None
     # Libraries the template's wiring of this one is written against (its models, its server).

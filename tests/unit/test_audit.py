@@ -147,6 +147,17 @@ def test_old_pins_of_framework_agnostic_libraries_do_not_break_flask_3(
     assert result.exit_code == 1
 
 
+def test_a_library_whose_flask_integration_broke_is_judged_by_flask3_from(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(tmp_path, {"requirements.txt": "Authlib==1.1.0\n"})
+    result, document = audit_json(capsys, tmp_path)
+    authlib = by_id(document)["authlib"]
+    assert authlib["verdict"] == "breaking"
+    assert authlib["upgrade_to"] == "1.2.0"
+    assert result.exit_code == 1
+
+
 def test_table_output_says_what_to_pin(capsys: Capsys, tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "Flask-Login==0.4.1\n"})
     result = run_cli(capsys, "audit", str(tmp_path))
