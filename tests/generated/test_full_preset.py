@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from . import harness
-from .test_services import _ENQUEUE, DEADLINE, _client, _process, _tail
+from .test_services import celery_add, celery_worker, run_queued_job
 
 pytestmark = pytest.mark.slow
 
@@ -110,27 +110,7 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
             check=True,
             capture_output=True,
         )
-        worker = [
-            "celery",
-            "-A",
-            "fullapp.worker",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ]
-        with _process(worker, project, run_env) as log:
-            script = _ENQUEUE.format(
-                package="fullapp",
-                start="/tasks/add",
-                body='{"a": 20, "b": 22}',
-                status="/tasks/",
-                done='status["ready"]',
-                deadline=DEADLINE,
-            )
-            status = _client(venv, project, run_env, script)
-            assert status["state"] == "SUCCESS", (status, _tail(log))
-            assert status["value"] == 42
+        job = celery_add("fullapp", 20, 22)
+        status, log = run_queued_job(celery_worker("fullapp"), project, venv, run_env, job)
+        assert status["state"] == "SUCCESS", (status, log)
+        assert status["value"] == 42

@@ -125,29 +125,45 @@ print(json.dumps(status))
 """
 
 
+def run_queued_job(
+    worker: list[str],
+    project: Path,
+    venv: Path,
+    env: dict[str, str],
+    job: dict[str, str],
+) -> tuple[dict[str, object], str]:
+    """Start `worker`, enqueue `job` through the app's endpoint, wait; the status and the log."""
+    with _process(worker, project, env) as log:
+        script = _ENQUEUE.format(deadline=DEADLINE, **job)
+        return _client(venv, project, env, script), _tail(log)
+
+
+def celery_worker(package: str) -> list[str]:
+    """A Celery worker for the generated `<package>.worker` app, one process, no chatter."""
+    return [
+        "celery", "-A", f"{package}.worker", "worker",
+        "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+
+
+def celery_add(package: str, a: int, b: int) -> dict[str, str]:
+    """The generated example task: POST /tasks/add, then poll /tasks/<id> until ready."""
+    body = json.dumps({"a": a, "b": b})
+    return {"package": package, "start": "/tasks/add", "body": body, "status": "/tasks/",
+            "done": 'status["ready"]'}  # fmt: skip
+
+
 def test_celery_worker_runs_a_task_enqueued_by_the_app(tmp_path: Path) -> None:
     redis_url = _redis_url()
     with _installed("celery", tmp_path) as (project, venv, package):
         env = harness.clean_env(
             venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}
         )
-        worker = [
-            "celery", "-A", f"{package}.worker", "worker",
-            "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-        ]  # fmt: skip
-        with _process(worker, project, env) as log:
-            script = _ENQUEUE.format(
-                package=package,
-                start="/tasks/add",
-                body='{"a": 2, "b": 3}',
-                status="/tasks/",
-                done='status["ready"]',
-                deadline=DEADLINE,
-            )
-            status = _client(venv, project, env, script)
-            assert status["state"] == "SUCCESS", (status, _tail(log))
-            assert status["value"] == 5
-            assert f"{package}.tasks.add" in _tail(log)
+        job = celery_add(package, 2, 3)
+        status, log = run_queued_job(celery_worker(package), project, venv, env, job)
+        assert status["state"] == "SUCCESS", (status, log)
+        assert status["value"] == 5
+        assert f"{package}.tasks.add" in log
 
 
 def test_rq_worker_runs_a_job_enqueued_by_the_app(tmp_path: Path) -> None:
@@ -157,19 +173,17 @@ def test_rq_worker_runs_a_job_enqueued_by_the_app(tmp_path: Path) -> None:
             venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}
         )
         worker = ["flask", "--app", package, "rq", "worker", "--name", f"{package}-{os.getpid()}"]
-        with _process(worker, project, env) as log:
-            script = _ENQUEUE.format(
-                package=package,
-                start="/jobs/word-count",
-                body='{"text": "jobs run in a worker"}',
-                status="/jobs/",
-                done='status["status"] in ("finished", "failed")',
-                deadline=DEADLINE,
-            )
-            status = _client(venv, project, env, script)
-            assert status["status"] == "finished", (status, _tail(log))
-            assert status["result"] == 5
-            assert f"{package}.jobs.count_words" in _tail(log)
+        job = {
+            "package": package,
+            "start": "/jobs/word-count",
+            "body": json.dumps({"text": "jobs run in a worker"}),
+            "status": "/jobs/",
+            "done": 'status["status"] in ("finished", "failed")',
+        }
+        status, log = run_queued_job(worker, project, venv, env, job)
+        assert status["status"] == "finished", (status, log)
+        assert status["result"] == 5
+        assert f"{package}.jobs.count_words" in log
 
 
 @contextlib.contextmanager
