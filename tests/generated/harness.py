@@ -2,8 +2,9 @@
 
 The bar, per project: in a virtualenv, `pip install -e '.[dev]'` succeeds, its own `pytest`
 passes, `ruff check .` and `ruff format --check .` are clean, `flask --app PKG routes` lists
-the routes, and gunicorn started with the project's own `gunicorn.conf.py` answers
-`GET /health` with 200.
+the routes, and the production server the project declares (its Dockerfile's command, with the
+project's own `gunicorn.conf.py` or `uwsgi.ini`) answers `GET /health` with 200 and stops
+cleanly on SIGTERM.
 
 Virtualenvs are cached by the project's sorted requirement lines (one per distinct dependency
 set, reused across tests and sessions) and guarded by a file lock, so `pytest -n 2` is safe.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -33,6 +35,8 @@ from typing import Any
 import copier
 import yaml
 
+from recommender.catalog import shipped_catalog
+
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO / "templates" / "flask-app"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,6 +45,8 @@ CACHE_DIR = Path(
     os.environ.get("FLASK_PICK_TEST_CACHE")
     or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "flask-pick-tests"
 )
+# The capability of the libraries that serve a project in production (gunicorn, uWSGI).
+SERVER_CAPABILITY = "wsgi-server"
 # Variables from the developer's shell that would change how the generated project behaves.
 _LEAKY_ENV_PREFIXES = ("FLASK_", "DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "VIRTUAL_ENV")
 
@@ -77,8 +83,6 @@ def wired_ids() -> list[str]:
 
 def stack_for(picks: list[str]) -> dict[str, Any]:
     """The `stack` answer for these ids, with the catalog's facts (as `flask-pick new` gives)."""
-    from recommender.catalog import shipped_catalog
-
     catalog = shipped_catalog()
     stack = {}
     for ext_id in picks:
@@ -95,11 +99,50 @@ def stack_for(picks: list[str]) -> dict[str, Any]:
 
 def services_for(picks: list[str]) -> list[str]:
     """The services these ids need, from the catalog."""
-    from recommender.catalog import shipped_catalog
-
     catalog = shipped_catalog()
     needed = {svc for ext_id in picks for svc in catalog.library(ext_id).services}  # type: ignore[union-attr]
     return sorted(needed)
+
+
+def servers_among(picks: list[str]) -> list[str]:
+    """The picks that serve the app in production, by their catalog capability."""
+    catalog = shipped_catalog()
+    return [
+        ext_id
+        for ext_id in picks
+        if SERVER_CAPABILITY in catalog.library(ext_id).capabilities  # type: ignore[union-attr]
+    ]
+
+
+def replacing(base: list[str], added: list[str]) -> list[str]:
+    """`base` without the ids whose capabilities the `added` libraries all give already.
+
+    A library proven alone takes the place of the base pick whose job it does (uWSGI that of
+    gunicorn), as a library forced with `--with` does in the engine.
+    """
+    catalog = shipped_catalog()
+    given = set()
+    for ext_id in added:
+        library = catalog.library(ext_id)
+        assert library is not None, ext_id
+        given.update(library.capabilities, library.covers)
+    kept = []
+    for ext_id in base:
+        library = catalog.library(ext_id)
+        assert library is not None, ext_id
+        if ext_id in added or not set(library.capabilities) <= given:
+            kept.append(ext_id)
+    return kept
+
+
+def declared_server(project: Path) -> list[str]:
+    """The command the project runs in production: its Dockerfile's CMD (exec form)."""
+    lines = (project / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    cmd = [line for line in lines if line.startswith("CMD ")]
+    assert cmd, "the Dockerfile has no CMD"
+    argv = json.loads(cmd[-1][len("CMD ") :])
+    assert isinstance(argv, list) and all(isinstance(arg, str) for arg in argv), cmd[-1]
+    return argv
 
 
 def load_answers(name: str) -> dict[str, Any]:
@@ -244,13 +287,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def boot_gunicorn(project: Path, env: dict[str, str], timeout: float = 30) -> str:
-    """Start gunicorn with the project's own config, GET /health, stop it."""
+def boot_server(
+    project: Path,
+    argv: list[str],
+    env: dict[str, str],
+    timeout: float = 30,
+    stop_within: float = 15,
+) -> str:
+    """Start the project's server with `argv`, GET /health, then SIGTERM it and see it exit 0.
+
+    The server reads its port from PORT and its worker count from WEB_CONCURRENCY, as its
+    own config file says; SIGTERM is what `docker stop` and Heroku send.
+    """
+    name = argv[0]
     port = free_port()
     env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
     with tempfile.TemporaryFile("w+") as log:
+
+        def tail() -> str:
+            log.seek(0)
+            return log.read()[-4000:]
+
         proc = subprocess.Popen(
-            ["gunicorn", "--config", "gunicorn.conf.py"],
+            argv,
             cwd=project,
             env=env,
             stdout=log,
@@ -261,8 +320,7 @@ def boot_gunicorn(project: Path, env: dict[str, str], timeout: float = 30) -> st
             deadline = time.monotonic() + timeout
             while True:
                 if proc.poll() is not None:
-                    log.seek(0)
-                    raise StepError(f"gunicorn exited {proc.returncode}:\n{log.read()[-4000:]}")
+                    raise StepError(f"{name} exited {proc.returncode}:\n{tail()}")
                 try:
                     url = f"http://127.0.0.1:{port}/health"
                     with urllib.request.urlopen(url, timeout=2) as response:
@@ -271,19 +329,25 @@ def boot_gunicorn(project: Path, env: dict[str, str], timeout: float = 30) -> st
                     break
                 except (urllib.error.URLError, ConnectionError, TimeoutError):
                     if time.monotonic() > deadline:
-                        log.seek(0)
-                        raise StepError(f"gunicorn never answered:\n{log.read()[-4000:]}") from None
+                        raise StepError(f"{name} never answered:\n{tail()}") from None
                     time.sleep(0.2)
             if status != 200:
                 raise StepError(f"GET /health answered {status}: {body}")
+            # Only the main process is signalled: stopping its workers is its own job.
+            proc.send_signal(signal.SIGTERM)
+            try:
+                code = proc.wait(timeout=stop_within)
+            except subprocess.TimeoutExpired:
+                raise StepError(
+                    f"{name} still ran {stop_within:.0f}s after SIGTERM:\n{tail()}"
+                ) from None
+            if code != 0:
+                raise StepError(f"{name} exited {code} on SIGTERM:\n{tail()}")
             return body
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            proc.wait()
 
 
 def check_project(
@@ -321,7 +385,9 @@ def check_project(
             lambda: _run(["flask", "--app", package, "routes"], cwd=project, env=denv),
         )
         assert "/health" in routes, routes
-        if (project / "gunicorn.conf.py").exists():
+        servers = servers_among(answers["picks"])
+        assert len(servers) <= 1, servers
+        if servers:
             penv = clean_env(
                 venv,
                 {
@@ -330,7 +396,8 @@ def check_project(
                     **(run_env or {}),
                 },
             )
-            _timed(report, "gunicorn", lambda: boot_gunicorn(project, penv))
+            argv = declared_server(project)
+            _timed(report, servers[0], lambda: boot_server(project, argv, penv))
     return report
 
 

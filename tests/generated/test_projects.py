@@ -27,11 +27,13 @@ def solo_answers(ext_id: str) -> dict[str, Any]:
     """The minimal fixture plus one library and what it cannot work without.
 
     What that is lives beside the library's fragments, in includes/ext/<id>/solo.yml, so
-    adding a library touches only its catalog entry and its own folder.
+    adding a library touches only its catalog entry and its own folder. A library that does
+    the job of one of the fixture's picks takes its place (uWSGI serves instead of gunicorn).
     """
     base = harness.load_answers("minimal")
     solo = yaml.safe_load((harness.FRAGMENTS_DIR / ext_id / "solo.yml").read_text())
-    picks = sorted({"gunicorn", "python-dotenv", ext_id, *solo.get("with", [])})
+    added = [ext_id, *solo.get("with", [])]
+    picks = sorted({*harness.replacing(base["picks"], added), *added})
     package = "solo_" + ext_id.replace("-", "_")
     return {
         **base,
