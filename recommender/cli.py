@@ -143,18 +143,30 @@ def _request(
     with_: list[str] | None,
     without: list[str] | None,
 ) -> Request:
-    """What the command line asked for: preset, answers file and flags, merged."""
-    from recommender.answers import build_request
-    from recommender.catalog import shipped_vocabulary
+    """What the command line asked for: preset, answers file and flags, merged, plus the
+    needs the forced libraries bring (`--with flask-admin` is admin=yes)."""
+    from dataclasses import replace
 
-    return build_request(
-        shipped_vocabulary(),
+    from recommender.answers import build_request, parse_need_flags
+    from recommender.catalog import shipped_catalog, shipped_vocabulary
+    from recommender.core.forcing import with_forced_needs
+
+    vocabulary = shipped_vocabulary()
+    request = build_request(
+        vocabulary,
         preset=preset,
         answers=answers,
         need_flags=need or [],
         with_names=with_ or [],
         without_names=without or [],
     )
+    if not request.with_names:
+        return request
+    kept = parse_need_flags(need or [])
+    needs = with_forced_needs(
+        shipped_catalog(), vocabulary, request.needs, request.with_names, kept
+    )
+    return replace(request, needs=needs)
 
 
 def _recommend_from(

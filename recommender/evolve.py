@@ -23,9 +23,10 @@ from typing import Any
 import yaml
 
 from recommender.core.engine import recommend
-from recommender.core.models import Catalog, Library, Recommendation, StackWarning
+from recommender.core.forcing import with_forced_needs
+from recommender.core.models import Catalog, Recommendation, StackWarning
 from recommender.core.names import NameIndex
-from recommender.core.needs import Needs, Vocabulary, holds, holds_any, resolve_needs
+from recommender.core.needs import Needs, Vocabulary, holds, resolve_needs
 from recommender.errors import FlaskPickError, UsageError
 from recommender.project_git import (
     TEMPLATE_BRANCH,
@@ -177,27 +178,6 @@ def _default(vocabulary: Vocabulary, key: str, answers: Mapping[str, str]) -> st
     return next((value for cond, value in need.defaults if holds(cond, answers)), None)
 
 
-def implied_needs(
-    vocabulary: Vocabulary, answers: Mapping[str, str], library: Library
-) -> dict[str, str]:
-    """Needs a library named to `add` answers: mail=yes for flask-mail.
-
-    Only a need that asks for nothing yet (none, no) and has exactly one value wanting what the
-    library provides, and only when that value makes sense with the other answers; flask-
-    sqlalchemy fits three databases, so it sets none.
-    """
-    implied: dict[str, str] = {}
-    provides = set(library.capabilities)
-    for need in vocabulary.needs:
-        current = need.value(answers.get(need.key, ""))
-        if current is None or current.capabilities:
-            continue
-        matches = [value for value in need.values if provides & set(value.capabilities)]
-        if len(matches) == 1 and holds_any(matches[0].only_when, answers):
-            implied[need.key] = matches[0].name
-    return implied
-
-
 def plan_addition(
     catalog: Catalog,
     vocabulary: Vocabulary,
@@ -224,11 +204,9 @@ def plan_addition(
     with_names, without_names = replay(catalog, vocabulary, recorded)
     given = {key: value for key, value in old.items() if value != _default(vocabulary, key, old)}
     given.update(need_flags)
-    for library in libraries:
-        if library.is_dead:
-            continue
-        for key, value in implied_needs(vocabulary, {**old, **given}, library).items():
-            given.setdefault(key, value)
+    given = with_forced_needs(
+        catalog, vocabulary, given, [lib.id for lib in libraries], need_flags, "adding"
+    )
     needs = resolve_needs(vocabulary, given)
     asked = tuple(library.id for library in libraries)
     forced = tuple(dict.fromkeys((*with_names, *asked)))

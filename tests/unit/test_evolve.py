@@ -98,8 +98,9 @@ def test_replay_keeps_a_pick_the_catalog_would_no_longer_make() -> None:
 def test_adding_a_library_forces_it_and_keeps_the_needs() -> None:
     recorded = parse_recorded(_answers(_rec(MINIMAL)))
     addition = plan_addition(CATALOG, VOCABULARY, recorded, ["Flask_SQLAlchemy"], {})
-    assert addition.added == ("flask-sqlalchemy",)
-    assert addition.needs_changed == ()
+    # As if chosen at the start: an ORM brings a database, which brings migrations.
+    assert addition.added == ("flask-migrate", "flask-sqlalchemy")
+    assert addition.needs_changed == (("database", "none", "sqlite"), ("migrations", "no", "yes"))
     assert addition.changes
     # The next `add` reads it back as forced, so it stays.
     after = parse_recorded(_answers(addition.rec))
@@ -129,6 +130,13 @@ def test_requirements_come_along() -> None:
     recorded = parse_recorded(_answers(_rec(MINIMAL)))
     addition = plan_addition(CATALOG, VOCABULARY, recorded, ["flask-migrate"], {})
     assert set(addition.added) == {"flask-migrate", "flask-sqlalchemy"}
+    assert ("database", "none", "sqlite") in addition.needs_changed
+
+
+def test_a_library_whose_need_makes_no_sense_here_says_what_to_change() -> None:
+    recorded = parse_recorded(_answers(_rec(MINIMAL)))
+    with pytest.raises(UsageError, match="adding flask-admin brings admin=yes, but .* auth"):
+        plan_addition(CATALOG, VOCABULARY, recorded, ["flask-admin"], {})
 
 
 def test_a_library_already_there_changes_nothing() -> None:

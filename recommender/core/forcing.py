@@ -1,0 +1,113 @@
+"""The needs a forced library brings: `--with flask-admin` asks for admin=yes.
+
+A library forced into a stack is generated with the code of the need that normally brings
+it, so that need is set too; when it makes no sense with the other answers (an admin with no
+login), the person hears which --with asked for it and what to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from recommender.core.models import Catalog, Library
+from recommender.core.names import NameIndex
+from recommender.core.needs import Need, NeedValue, Vocabulary, resolve_needs
+from recommender.errors import UsageError
+
+
+def _brought_by(need: Need, wanted: Collection[str], whole: Collection[str]) -> NeedValue | None:
+    """The one value of `need` that stands for a library offering `wanted`, if any.
+
+    One value wanting what it provides is that value (admin=yes for Flask-Admin). Among
+    several, the value it answers whole, counting what it requires, and the biggest such
+    (Flask-Login is auth=session; Flask-Security-Too is auth=full); a hasher answers no auth
+    value whole, so it sets none.
+    """
+    matches = [value for value in need.values if set(wanted) & set(value.capabilities)]
+    if len(matches) == 1:
+        return matches[0]
+    answered = [value for value in matches if set(value.capabilities) <= set(whole)]
+    if not answered:
+        return None
+    biggest = max(len(value.capabilities) for value in answered)
+    top = [value for value in answered if len(value.capabilities) == biggest]
+    return top[0] if len(top) == 1 else None
+
+
+def implied_by(
+    vocabulary: Vocabulary,
+    answers: Mapping[str, str],
+    offered: Collection[str],
+    whole: Collection[str] = (),
+) -> dict[str, str]:
+    """Need values that ask for the capabilities `offered`, for needs that ask for nothing yet.
+
+    `whole` is everything the library brings (its capabilities, covers and requirements). A
+    need already answered with something (auth=token, database=postgresql) is the person's
+    choice and stays; only a need answered with nothing (none, no) is set.
+    """
+    implied: dict[str, str] = {}
+    for need in vocabulary.needs:
+        current = need.value(answers.get(need.key, ""))
+        if current is None or current.capabilities:
+            continue
+        value = _brought_by(need, offered, {*offered, *whole})
+        if value is not None:
+            implied[need.key] = value.name
+    return implied
+
+
+def _needed_by(catalog: Catalog, library: Library) -> set[str]:
+    """What a library cannot be generated without: its requirements and its wiring's base."""
+    needed = set(library.requires)
+    for base_id in library.wiring_builds_on:
+        base = catalog.library(base_id)
+        if base is not None:
+            needed.update(base.capabilities)
+    return needed
+
+
+def with_forced_needs(
+    catalog: Catalog,
+    vocabulary: Vocabulary,
+    given: Mapping[str, str],
+    with_names: Iterable[str],
+    kept: Collection[str] = (),
+    asked_as: str = "--with",
+) -> dict[str, str]:
+    """`given` plus the needs the forced libraries bring.
+
+    A need named in `kept` (the person's own --need flags) stays as given; a preset's "none"
+    gives way (`--preset minimal --with flask-sqlalchemy` gets a SQLite database).
+    """
+    result = dict(given)
+    names = tuple(with_names)
+    if not names:
+        return result
+    index = NameIndex.build(catalog)
+    for name in names:
+        library = index.require(name)
+        if library.is_dead:
+            successor = catalog.library(library.successor or "")
+            if successor is None:
+                continue
+            library = successor
+        provides = {*library.capabilities, *library.covers}
+        needed = _needed_by(catalog, library)
+        answers = dict(resolve_needs(vocabulary, result))
+        # First what it cannot work without (a database for Flask-Migrate), then its own need.
+        implied = implied_by(vocabulary, answers, needed)
+        implied.update(
+            implied_by(
+                vocabulary, {**answers, **implied}, library.capabilities, {*provides, *needed}
+            )
+        )
+        for key, value in implied.items():
+            if key in kept:
+                continue
+            result[key] = value
+            try:
+                resolve_needs(vocabulary, result)
+            except UsageError as exc:
+                raise UsageError(f"{asked_as} {name} brings {key}={value}, but {exc}") from exc
+    return result

@@ -1,0 +1,96 @@
+"""A forced library brings the need that normally brings it, or says what to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recommender.catalog import shipped_catalog, shipped_vocabulary
+from recommender.core.forcing import with_forced_needs
+from recommender.errors import UsageError
+
+from .cli_runner import run_cli
+
+CATALOG = shipped_catalog()
+VOCABULARY = shipped_vocabulary()
+MINIMAL = VOCABULARY.preset("minimal")
+WEBAPP = VOCABULARY.preset("webapp")
+
+
+def forced(given: dict[str, str], *names: str, kept: tuple[str, ...] = ()) -> dict[str, str]:
+    needs = with_forced_needs(CATALOG, VOCABULARY, given, names, kept)
+    return {key: value for key, value in needs.items() if given.get(key) != value}
+
+
+@pytest.mark.parametrize(
+    ("name", "brought"),
+    [
+        ("flask-caching", {"cache": "yes"}),
+        ("Flask-Mail", {"mail": "yes"}),
+        ("flask_sqlalchemy", {"database": "sqlite"}),
+        # What it cannot work without comes first: Flask-Migrate needs an ORM, so a database.
+        ("flask-migrate", {"database": "sqlite", "migrations": "yes"}),
+        ("psycopg", {"database": "postgresql"}),
+        ("flask-jwt-extended", {"database": "sqlite", "auth": "token"}),
+        # A hasher answers no auth value whole, a WSGI server no need at all.
+        ("argon2-cffi", {}),
+        ("gunicorn", {}),
+        # A dead name stands for its successor.
+        ("Flask-Cache", {"cache": "yes"}),
+    ],
+)
+def test_a_forced_library_brings_its_need(name: str, brought: dict[str, str]) -> None:
+    assert forced(MINIMAL, name) == brought
+
+
+def test_the_biggest_auth_a_library_answers_whole_is_the_one_it_brings() -> None:
+    given = {**WEBAPP, "auth": "none"}
+    # It requires mail (password reset and confirmation emails), so mail comes too.
+    assert forced(given, "flask-security-too") == {"auth": "full", "roles": "yes", "mail": "yes"}
+    assert forced(given, "flask-login") == {"auth": "session"}
+
+
+def test_an_answer_the_person_gave_is_kept() -> None:
+    assert forced({**MINIMAL}, "flask-sqlalchemy", kept=("database",)) == {}
+    # A need already answered with something else is never changed either.
+    assert forced({**WEBAPP, "auth": "token"}, "flask-login") == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("flask-admin", "--with flask-admin brings admin=yes, but admin=yes makes no sense"),
+        ("flask-login", "--with flask-login brings auth=session, but auth=session makes no"),
+        ("flask-debugtoolbar", "it needs kind to be one of web, hybrid"),
+    ],
+)
+def test_a_need_that_makes_no_sense_here_names_the_flag_and_the_fix(
+    name: str, expected: str
+) -> None:
+    with pytest.raises(UsageError, match="change one with --need") as raised:
+        forced(MINIMAL, name)
+    assert expected in str(raised.value)
+
+
+def test_new_refuses_a_forced_library_that_cannot_work_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dest = tmp_path / "shop"
+    result = run_cli(capsys, "new", str(dest), "--preset", "minimal", "--with", "flask-admin")
+    assert result.exit_code == 2
+    assert "--with flask-admin brings admin=yes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not dest.exists()
+
+
+def test_recommend_shows_the_need_a_forced_library_brought(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(
+        capsys, "recommend", "--preset", "minimal", "--with", "flask-caching", "-f", "json"
+    )
+    assert result.exit_code == 0
+    document = result.json()
+    assert document["needs"]["cache"] == "yes"
+    assert "flask-caching" in [library["id"] for library in document["libraries"]]
