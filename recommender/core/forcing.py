@@ -11,17 +11,20 @@ from collections.abc import Collection, Iterable, Mapping
 
 from recommender.core.models import Catalog, Library
 from recommender.core.names import NameIndex
-from recommender.core.needs import Need, NeedValue, Vocabulary, resolve_needs
+from recommender.core.needs import Need, NeedValue, Vocabulary, holds, resolve_needs
 from recommender.errors import UsageError
 
 
-def _brought_by(need: Need, wanted: Collection[str], whole: Collection[str]) -> NeedValue | None:
+def _brought_by(
+    need: Need, wanted: Collection[str], whole: Collection[str], answers: Mapping[str, str]
+) -> NeedValue | None:
     """The one value of `need` that stands for a library offering `wanted`, if any.
 
     One value wanting what it provides is that value (admin=yes for Flask-Admin). Among
     several, the value it answers whole, counting what it requires, and the biggest such
-    (Flask-Login is auth=session; Flask-Security-Too is auth=full); a hasher answers no auth
-    value whole, so it sets none.
+    (Flask-Login is auth=session; Flask-Security-Too is auth=full), and among equals the
+    need's own default (Flask-RESTX answers api=rest and api=openapi: an API's default is
+    openapi), else the first. A hasher answers no auth value whole, so it sets none.
     """
     matches = [value for value in need.values if set(wanted) & set(value.capabilities)]
     if len(matches) == 1:
@@ -31,7 +34,10 @@ def _brought_by(need: Need, wanted: Collection[str], whole: Collection[str]) -> 
         return None
     biggest = max(len(value.capabilities) for value in answered)
     top = [value for value in answered if len(value.capabilities) == biggest]
-    return top[0] if len(top) == 1 else None
+    if len(top) == 1:
+        return top[0]
+    default = next((name for cond, name in need.defaults if holds(cond, answers)), None)
+    return next((value for value in top if value.name == default), top[0])
 
 
 def implied_by(
@@ -51,7 +57,7 @@ def implied_by(
         current = need.value(answers.get(need.key, ""))
         if current is None or current.capabilities:
             continue
-        value = _brought_by(need, offered, {*offered, *whole})
+        value = _brought_by(need, offered, {*offered, *whole}, answers)
         if value is not None:
             implied[need.key] = value.name
     return implied

@@ -59,7 +59,7 @@ def test_need_flags_override_the_answers_file_which_overrides_the_preset(
 def test_forcing_a_dead_seed_library_warns_with_its_successor(
     capsys: pytest.CaptureFixture[str], dead: str, successor: str | None
 ) -> None:
-    result = run_cli(capsys, "recommend", "--preset", "webapp", "--with", dead, "--format", "json")
+    result = run_cli(capsys, "recommend", "--preset", "full", "--with", dead, "--format", "json")
     assert result.exit_code == 0, result.stderr
     document = result.json()
     dead_id = warning_for = None

@@ -36,6 +36,9 @@ def forced(given: dict[str, str], *names: str, kept: tuple[str, ...] = ()) -> di
         # A hasher answers no auth value whole, a WSGI server no need at all.
         ("argon2-cffi", {}),
         ("gunicorn", {}),
+        # Two API values fit Flask-RESTX equally: the need's own default for an API wins.
+        ("flask-restx", {"api": "openapi"}),
+        ("strawberry-graphql", {"api": "graphql"}),
         # A dead name stands for its successor.
         ("Flask-Cache", {"cache": "yes"}),
     ],
@@ -71,6 +74,11 @@ def test_a_need_that_makes_no_sense_here_names_the_flag_and_the_fix(
     with pytest.raises(UsageError, match="change one with --need") as raised:
         forced(MINIMAL, name)
     assert expected in str(raised.value)
+
+
+def test_an_api_library_in_a_pages_only_app_asks_for_kind_hybrid() -> None:
+    with pytest.raises(UsageError, match="api=rest makes no sense with kind=web: it needs kind"):
+        forced(WEBAPP, "flask-restx")
 
 
 def test_new_refuses_a_forced_library_that_cannot_work_and_writes_nothing(
