@@ -19,8 +19,8 @@ class CatalogError(FlaskPickError):
     """A catalog file is missing, unreadable or does not follow the schema."""
 
 
-class UnknownLibraryError(FlaskPickError):
-    """A name matches nothing in the catalog or the PyPI index."""
+class UnknownLibraryError(UsageError):
+    """A name given on the command line matches nothing in the catalog or the PyPI index."""
 
 
 class Interrupted(FlaskPickError):

@@ -41,7 +41,7 @@ def test_show_markdown_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_unknown_name_suggests_close_names(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "catalog", "show", "flask-logn")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a name the person typed: a usage error
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "did you mean" in result.stderr

@@ -86,7 +86,7 @@ def test_forcing_a_dead_seed_library_warns_with_its_successor(
         (["--need", "database=mongodb", "--need", "migrations=yes"], 2, "migrations=yes makes no"),
         (["--preset", "nope"], 2, "unknown preset 'nope'"),
         (["--need", "auth=session", "--need", "forms=no"], 2, "forms=no makes no sense"),
-        (["--with", "flask-nonexistent-thing"], 1, "no library named"),
+        (["--with", "flask-nonexistent-thing"], 2, "no library named"),
         (["--answers", "missing.yml"], 2, "cannot read answers file"),
     ],
 )
