@@ -32,6 +32,8 @@ from recommender.resources import template_dir
 
 PYTHON_VERSION = "3.11"
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
+# copier.yml's project_name validator: the folder name is the project's name.
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # The template's own list of package names that would shadow a module every generated project
 # imports or one of its folders; copier.yml's validator applies it to bare `copier copy` too.
 _RESERVED_LIST = re.compile(r"\{%\s*set shadowed\s*=\s*(\[.*?\])\s*%\}", re.DOTALL)
@@ -82,6 +84,11 @@ def plan_project(dest: Path, package: str | None, rec: Recommendation | None) ->
     """
     dest = check_destination(dest)
     name = dest.resolve().name if dest.exists() else dest.name
+    if not _PROJECT_NAME.match(name):
+        raise UsageError(
+            f"the folder name {name!r} cannot name a project: use letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit"
+        )
     chosen = package or package_name(name)
     if not _PACKAGE.match(chosen) or keyword.iskeyword(chosen):
         raise UsageError(

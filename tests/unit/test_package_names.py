@@ -32,3 +32,10 @@ def test_a_name_that_shadows_one_of_the_picks_is_refused(tmp_path: Path) -> None
     with pytest.raises(UsageError, match="'flask_caching' would shadow"):
         plan_project(tmp_path / "shop", "flask_caching", rec)
     assert plan_project(tmp_path / "shop", "shop", rec).package == "shop"
+
+
+@pytest.mark.parametrize("folder", ["my app", ".hidden", "-dash", "café"])
+def test_a_folder_name_copier_would_refuse_is_refused_first(tmp_path: Path, folder: str) -> None:
+    with pytest.raises(UsageError, match="cannot name a project"):
+        plan_project(tmp_path / folder, None, None)
+    assert not (tmp_path / folder).exists()
