@@ -237,7 +237,14 @@ def compare_command(
         from recommender.core.names import NameIndex
 
         index = NameIndex.build(shipped_catalog())
-        found = [index.require(name) for name in libraries]
+        # Flask_Login and flask-login are one library: one column.
+        found = list({lib.id: lib for lib in (index.require(n) for n in libraries)}.values())
+        if len(found) < 2:
+            same = "" if len(libraries) == 1 else f"{' and '.join(libraries)} are one library; "
+            raise UsageError(
+                f"{same}compare needs two or more libraries; "
+                f"see one with `flask-pick catalog show {libraries[0]}`"
+            )
         console.print_library_comparison(found, fmt)
         return
     if len(presets) + len(profiles) < 2 and not (presets and profiles):

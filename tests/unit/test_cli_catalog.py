@@ -85,3 +85,19 @@ def test_unknown_option_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[
     assert result.exit_code == 2
     assert result.stderr.startswith("error: No such option: --bogus")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [
+        (["flask-login"], "compare needs two or more libraries"),
+        (["flask-login", "Flask_Login"], "flask-login and Flask_Login are one library"),
+    ],
+)
+def test_compare_needs_two_different_libraries(
+    capsys: pytest.CaptureFixture[str], names: list[str], said: str
+) -> None:
+    result = run_cli(capsys, "compare", *names)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "catalog show flask-login" in result.stderr
