@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from recommender.core.compare import StackComparison, library_facts
 from recommender.core.models import Library, Recommendation
@@ -184,8 +186,14 @@ def _print_facts(title: str, facts: Sequence[tuple[str, str]], fmt: Format) -> N
     table.add_column(style="bold")
     table.add_column()
     for key, value in facts:
-        table.add_row(key, value)
+        table.add_row(key, Text(value))
     stdout().print(table)
+
+
+def _plain(cells: Sequence[str]) -> list[Text]:
+    """Cells shown as written: catalog text such as `pip install flask-security[common]`
+    would otherwise be read as rich markup and lose its brackets."""
+    return [Text(str(cell)) for cell in cells]
 
 
 def _cell(value: str) -> str:
@@ -260,15 +268,15 @@ def print_recommendation(rec: Recommendation, fmt: Format) -> None:
         "library", "what it is for", "why", title="Recommended stack", title_justify="left"
     )
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*_plain(row))
     out.print(table)
     if builtin_rows:
         built = Table("built-in", "need", "how", title="Already in Flask", title_justify="left")
         for row in builtin_rows:
-            built.add_row(*row)
+            built.add_row(*_plain(row))
         out.print(built)
     for warning in rec.warnings:
-        out.print(f"[bold red]warning:[/] {warning.message}", markup=True)
+        out.print(f"[bold red]warning:[/] {escape(warning.message)}", markup=True)
     if rec.services:
         out.print(f"services: {', '.join(rec.services)}")
 
@@ -311,7 +319,7 @@ def print_stack_comparison(comparison: StackComparison, fmt: Format) -> None:
     table = Table("capability", *labels, title="Stacks side by side", title_justify="left")
     for row, source in zip(rows, [*comparison.rows, None, None], strict=True):
         style = "bold yellow" if source is not None and source.differs else None
-        table.add_row(*row, style=style)
+        table.add_row(*_plain(row), style=style)
     out = stdout()
     out.print(table)
     out.print("* marks a capability the stacks answer differently.")
@@ -339,7 +347,7 @@ def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
         return
     table = Table("", *names, title="Libraries side by side", title_justify="left")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*_plain(row))
     stdout().print(table)
 
 
@@ -363,7 +371,7 @@ def print_addition(outcome: Outcome) -> None:
     out = stdout()
     addition = outcome.addition
     for warning in addition.new_warnings:
-        out.print(f"[bold red]warning:[/] {warning.message}", markup=True)
+        out.print(f"[bold red]warning:[/] {escape(warning.message)}", markup=True)
     name = outcome.project.name
     if not addition.changes:
         what = ", ".join(addition.already) or "everything asked for"
@@ -559,7 +567,6 @@ def print_audit(result: Audit, fmt: Format) -> None:
         print(f"\n{_audit_summary(result)}")
         return
     from rich import box
-    from rich.markup import escape
 
     out = stdout()
     title = escape(f"Audit of {project.root} ({scanned})")

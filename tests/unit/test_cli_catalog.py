@@ -101,3 +101,9 @@ def test_compare_needs_two_different_libraries(
     assert result.exit_code == 2
     assert said in result.stderr
     assert "catalog show flask-login" in result.stderr
+
+
+def test_bracketed_catalog_text_is_printed_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    # Rich would read `[rabbitmq]` as markup and drop it.
+    result = run_cli(capsys, "catalog", "show", "dramatiq")
+    assert "dramatiq[rabbitmq]" in result.stdout.replace("\n", " ").replace("│", " ")
