@@ -95,10 +95,18 @@ def catalog_show(
     from recommender.catalog import shipped_catalog
     from recommender.core.names import NameIndex
 
-    index = NameIndex.build(shipped_catalog())
+    catalog = shipped_catalog()
+    index = NameIndex.build(catalog)
     match = index.find(name)
     if match is not None:
-        console.print_library(match.library, match.also, fmt)
+        successor = catalog.builtin(match.library.successor or "")
+        built_in = f"{successor.name}, built into {successor.provided_by}" if successor else None
+        console.print_library(match.library, match.also, fmt, built_in)
+        return
+    # A dead library's successor may be built in (Flask-Script -> flask-command-line).
+    builtin = catalog.builtin(name.strip().lower())
+    if builtin is not None:
+        console.print_builtin(builtin, max(lib.as_of for lib in catalog.libraries), fmt)
         return
     from recommender.catalog import shipped_pypi_index
     from recommender.pypi_index import derive_status

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recommender.core.compare import StackComparison, library_facts
-from recommender.core.models import Library, Recommendation
+from recommender.core.models import Builtin, Library, Recommendation
 from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def print_library_list(libraries: Sequence[Library], fmt: Format) -> None:
     stdout().print(table)
 
 
-def _library_facts(library: Library) -> list[tuple[str, str]]:
+def _library_facts(library: Library, built_in: str | None = None) -> list[tuple[str, str]]:
     facts = [
         ("PyPI", library.pypi or "-"),
         ("what for", library.summary),
@@ -136,7 +136,7 @@ def _library_facts(library: Library) -> list[tuple[str, str]]:
         ("requires", ", ".join(library.requires)),
         ("conflicts", ", ".join(library.conflicts)),
         ("services", ", ".join(library.services)),
-        ("successor", library.successor or ""),
+        ("successor", f"{library.successor} ({built_in})" if built_in else library.successor or ""),
         ("why", library.reason or ""),
         ("migration", library.migration or ""),
         ("not wired", library.not_wired_reason or ""),
@@ -148,15 +148,52 @@ def _library_facts(library: Library) -> list[tuple[str, str]]:
     return facts
 
 
-def print_library(library: Library, also: Sequence[Library], fmt: Format) -> None:
-    """Print everything known about one library."""
+def print_library(
+    library: Library, also: Sequence[Library], fmt: Format, built_in: str | None = None
+) -> None:
+    """Print everything known about one library; `built_in` names a built-in successor."""
     if fmt == "json":
         print_json(library_record(library, also))
         return
-    facts = _library_facts(library)
+    facts = _library_facts(library, built_in)
     if also:
         facts.append(("also named so", ", ".join(f"{o.id} ({o.status})" for o in also)))
     _print_facts(library.pypi or library.id, facts, fmt)
+
+
+def builtin_record(builtin: Builtin, as_of: str) -> dict[str, Any]:
+    """Something Flask or Python already does, in the shape of a catalog record."""
+    return {
+        "source": "builtin",
+        "id": builtin.id,
+        "pypi": None,
+        "name": builtin.name,
+        "summary": builtin.summary,
+        "provided_by": builtin.provided_by,
+        "how": builtin.how,
+        "docs": builtin.docs,
+        "capabilities": list(builtin.capabilities),
+        "latest": None,
+        "popularity": None,
+        "status": "built-in",
+        "as_of": as_of,
+        "also": [],
+    }
+
+
+def print_builtin(builtin: Builtin, as_of: str, fmt: Format) -> None:
+    """Print what Flask, Werkzeug, Jinja or Python already does instead of a library."""
+    if fmt == "json":
+        print_json(builtin_record(builtin, as_of))
+        return
+    facts = [
+        ("what for", builtin.summary),
+        ("built into", f"{builtin.provided_by}: nothing to install"),
+        ("how", builtin.how),
+        ("capabilities", ", ".join(builtin.capabilities) or "-"),
+        ("docs", builtin.docs),
+    ]
+    _print_facts(builtin.name, facts, fmt)
 
 
 def print_index_entry(record: dict[str, Any], fmt: Format) -> None:

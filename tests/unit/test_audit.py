@@ -44,7 +44,7 @@ def by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # The seed's dead libraries: (PyPI name declared, import used, catalog id, successor id).
 DEAD = [
     ("flask-restplus", "flask_restplus", "flask-restplus", "flask-restx"),
-    ("Flask-Script", "flask_script", "flask-script", "flask-cli"),
+    ("Flask-Script", "flask_script", "flask-script", "flask-command-line"),
     ("Flask-Cache", "flask_cache", "flask-cache", "flask-caching"),
     ("Flask-JWT", "flask_jwt", "flask-jwt", "flask-jwt-extended"),
     ("Flask-JWT-Simple", "flask_jwt_simple", "flask-jwt-simple", "flask-jwt-extended"),

@@ -107,3 +107,24 @@ def test_bracketed_catalog_text_is_printed_as_written(capsys: pytest.CaptureFixt
     # Rich would read `[rabbitmq]` as markup and drop it.
     result = run_cli(capsys, "catalog", "show", "dramatiq")
     assert "dramatiq[rabbitmq]" in result.stdout.replace("\n", " ").replace("│", " ")
+
+
+def test_a_built_in_successor_can_be_looked_up(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.unit.json_schemas import validate
+
+    shown = run_cli(capsys, "catalog", "show", "flask-script")
+    assert "flask-command-line (Flask CLI, built into Flask)" in shown.stdout
+    result = run_cli(capsys, "catalog", "show", "flask-command-line", "--format", "json")
+    assert result.exit_code == 0
+    document = result.json()
+    validate(document, "catalog-show")
+    assert (document["source"], document["status"]) == ("builtin", "built-in")
+    assert document["docs"].startswith("https://flask.palletsprojects.com/")
+
+
+def test_built_in_ids_never_name_a_package_on_pypi() -> None:
+    # Typing a built-in's id must not be read as someone else's abandoned package.
+    from recommender.catalog import shipped_catalog, shipped_pypi_index
+
+    pypi = shipped_pypi_index()
+    assert [b.id for b in shipped_catalog().builtins if pypi.find(b.id) is not None] == []

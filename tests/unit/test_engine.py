@@ -88,7 +88,7 @@ SCRIPT = library(
     "flask-script",
     capabilities=(),
     status="abandoned",
-    successor="flask-cli",
+    successor="flask-command-line",
     reason="Flask has its own CLI.",
 )
 UNWIRED = library("flask-peewee", capabilities=("orm",), wired=False, not_wired_reason="rare")
@@ -104,7 +104,7 @@ CATALOG = make_catalog(
     DEAD,
     SCRIPT,
     UNWIRED,
-    builtins=(builtin("sqlite3", "sqlite-driver"), builtin("flask-cli", "cli")),
+    builtins=(builtin("sqlite3", "sqlite-driver"), builtin("flask-command-line", "cli")),
 )
 
 
@@ -163,8 +163,8 @@ def test_forcing_a_dead_library_warns_and_uses_its_successor(dead: str) -> None:
 def test_forcing_a_dead_library_replaced_by_a_builtin_lists_the_builtin() -> None:
     rec = run(with_=("flask_script",))
     assert rec.ids == ()
-    assert rec.warnings[0].successor == "flask-cli"
-    assert [use.builtin.id for use in rec.builtins] == ["flask-cli"]
+    assert rec.warnings[0].successor == "flask-command-line"
+    assert [use.builtin.id for use in rec.builtins] == ["flask-command-line"]
 
 
 def test_dead_and_unwired_candidates_lose_with_a_reason() -> None:
