@@ -411,8 +411,12 @@ def print_addition(outcome: Outcome) -> None:
         out.print(f"[bold red]warning:[/] {escape(warning.message)}", markup=True)
     name = outcome.project.name
     if not addition.changes:
-        what = ", ".join(addition.already) or "everything asked for"
-        out.print(f"{what} already in {name}; nothing changed.")
+        for replaced in addition.built_in:
+            out.print(f"{replaced}: nothing to install.", markup=False)
+        if addition.already or not addition.built_in:
+            what = ", ".join(addition.already) or "everything asked for"
+            out.print(f"{what} already in {name}.", markup=False)
+        out.print("Nothing changed.")
         return
     verb = "Would add" if outcome.dry_run else "Adding" if outcome.conflicts else "Added"
     picks = {pick.library.id: pick for pick in addition.rec.picks}

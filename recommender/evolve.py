@@ -71,6 +71,8 @@ class Addition:
     needs_changed: tuple[tuple[str, str, str], ...]
     new_warnings: tuple[StackWarning, ...]
     new_services: tuple[str, ...] = ()
+    # Dead names whose successor is built in, as "Flask-Script: Flask CLI, built into Flask".
+    built_in: tuple[str, ...] = ()
 
     @property
     def changes(self) -> bool:
@@ -227,11 +229,16 @@ def plan_addition(
         )
     old_warned = set(recorded.forced)
     already: list[str] = []
+    built_in: list[str] = []
     for library in libraries:
         # A dead name stands for its successor, which the project may have already.
         target = catalog.library(library.successor or "") if library.is_dead else library
+        builtin = catalog.builtin(library.successor or "") if library.is_dead else None
         if target is not None and target.id in recorded.picks:
             already.append(target.id)
+        elif builtin is not None:
+            name = library.pypi or library.id
+            built_in.append(f"{name}: {builtin.name}, built into {builtin.provided_by}")
         elif library.is_dead and library.id in old_warned:
             already.append(library.id)
     return Addition(
@@ -243,6 +250,7 @@ def plan_addition(
         ),
         new_warnings=tuple(w for w in rec.warnings if w.library not in old_warned),
         new_services=tuple(svc for svc in rec.services if svc not in recorded.services),
+        built_in=tuple(built_in),
     )
 
 

@@ -289,7 +289,16 @@ def test_the_project_is_found_from_a_subfolder(project: Path) -> None:
 def test_cli_already_there_exits_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "add", "gunicorn", "--path", str(project))
     assert result.exit_code == 0, result.stderr
-    assert "gunicorn already in demo; nothing changed" in result.stdout
+    assert "gunicorn already in demo.\nNothing changed." in result.stdout
+
+
+def test_a_dead_library_replaced_by_flask_itself_adds_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, "add", "Flask-Script", "--path", str(project))
+    assert result.exit_code == 0, result.stderr
+    assert "Flask-Script: Flask CLI, built into Flask: nothing to install." in result.stdout
+    assert "already in" not in result.stdout
 
 
 def test_cli_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
