@@ -342,7 +342,10 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
         viable.append((result, library))
     if not viable:
         tried = "; ".join(f"{alt.id}: {alt.why_not}" for alt in losers) or "no candidates"
-        raise FlaskPickError(f"no library can answer {cap} (asked by {asked_by}): {tried}")
+        # Asked by a need (migrations=yes), not by a library's requirement: say how to change it.
+        key, is_need, _ = asked_by.partition("=")
+        hint = f"; change {key} with --need {key}=..." if is_need and " " not in key else ""
+        raise FlaskPickError(f"no library can answer {cap} (asked by {asked_by}): {tried}{hint}")
     # A library the template wires beats any that it does not: the stack must be generatable.
     # An unwired library with a not_wired_reason was left out on purpose; one without is
     # simply not wired yet, and ranks before it.
