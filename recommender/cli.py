@@ -34,7 +34,9 @@ _debug = False
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table, json or markdown."),
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="Output format: table, json or markdown."
+    ),
 ]
 
 
@@ -60,15 +62,24 @@ def _root(
 def catalog_list(
     ctx: typer.Context,
     capability: Annotated[
-        str | None, typer.Option(help="Only libraries providing this capability (e.g. orm).")
+        str | None,
+        typer.Option(
+            metavar="CAPABILITY", help="Only libraries providing this capability (e.g. orm)."
+        ),
     ] = None,
     kind: Annotated[
-        str | None, typer.Option(help="Only this kind: flask-extension, library, stdlib, ...")
+        str | None,
+        typer.Option(metavar="KIND", help="Only this kind: flask-extension, library, stdlib, ..."),
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="Only this status: active, maintenance, deprecated, ...")
+        str | None,
+        typer.Option(
+            metavar="STATUS", help="Only this status: active, maintenance, deprecated, ..."
+        ),
     ] = None,
-    name: Annotated[str | None, typer.Option(help="Only names containing this text.")] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Only names containing this text.")
+    ] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List and filter the catalog."""
@@ -88,7 +99,9 @@ def catalog_list(
 
 @catalog_app.command("show")
 def catalog_show(
-    name: Annotated[str, typer.Argument(help="Any name: Flask-Login, flask_login, flask-login.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Any name: Flask-Login, flask_login, flask-login.")
+    ],
     fmt: FormatOption = "table",
 ) -> None:
     """Show everything known about one library."""
@@ -126,21 +139,32 @@ def catalog_show(
 
 NeedOption = Annotated[
     list[str] | None,
-    typer.Option("--need", "-n", help="A need as KEY=VALUE, e.g. auth=session (repeatable)."),
+    typer.Option(
+        "--need",
+        "-n",
+        metavar="KEY=VALUE",
+        help="A need as KEY=VALUE, e.g. auth=session (repeatable).",
+    ),
 ]
 PresetOption = Annotated[
-    str | None, typer.Option(help="Start from a named preset: minimal, webapp, api, ...")
+    str | None,
+    typer.Option(metavar="PRESET", help="Start from a named preset: minimal, webapp, api, ..."),
 ]
 AnswersOption = Annotated[
     Path | None,
-    typer.Option(help="A YAML or JSON file {needs: {...}, with: [...], without: [...]}."),
+    typer.Option(
+        metavar="FILE", help="A YAML or JSON file {needs: {...}, with: [...], without: [...]}."
+    ),
 ]
 WithOption = Annotated[
-    list[str] | None, typer.Option("--with", help="Force a library into the stack (repeatable).")
+    list[str] | None,
+    typer.Option("--with", metavar="LIB", help="Force a library into the stack (repeatable)."),
 ]
 WithoutOption = Annotated[
     list[str] | None,
-    typer.Option("--without", help="Keep a library out and take the next best (repeatable)."),
+    typer.Option(
+        "--without", metavar="LIB", help="Keep a library out and take the next best (repeatable)."
+    ),
 ]
 
 
@@ -221,14 +245,20 @@ def recommend_command(
 @app.command("compare")
 def compare_command(
     libraries: Annotated[
-        list[str] | None, typer.Argument(help="Libraries to compare side by side.")
+        list[str] | None,
+        typer.Argument(metavar="LIB", help="Libraries to compare side by side."),
     ] = None,
     preset: Annotated[
-        list[str] | None, typer.Option("--preset", help="A preset to compare (repeatable).")
+        list[str] | None,
+        typer.Option("--preset", metavar="PRESET", help="A preset to compare (repeatable)."),
     ] = None,
     profile: Annotated[
         list[str] | None,
-        typer.Option("--profile", help="The same needs under several profiles (repeatable)."),
+        typer.Option(
+            "--profile",
+            metavar="PROFILE",
+            help="The same needs under several profiles (repeatable).",
+        ),
     ] = None,
     need: NeedOption = None,
     answers: AnswersOption = None,
@@ -274,14 +304,19 @@ def compare_command(
 
 @app.command("new")
 def new_command(
-    path: Annotated[Path, typer.Argument(help="The project folder to create (its name names it).")],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="PATH", help="The project folder to create (its name names it)."),
+    ],
     need: NeedOption = None,
     preset: PresetOption = None,
     answers: AnswersOption = None,
     with_: WithOption = None,
     without: WithoutOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; use defaults.")] = False,
-    name: Annotated[str | None, typer.Option(help="The Python package name.")] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="PACKAGE", help="The Python package name.")
+    ] = None,
     no_git: Annotated[
         bool, typer.Option("--no-git", help="Do not create a git repository.")
     ] = False,
@@ -291,7 +326,9 @@ def new_command(
     ] = False,
     save_answers: Annotated[
         Path | None,
-        typer.Option(help="Write the answers to FILE, for `--answers FILE` to replay."),
+        typer.Option(
+            metavar="FILE", help="Write the answers to FILE, for `--answers FILE` to replay."
+        ),
     ] = None,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
@@ -349,7 +386,8 @@ def add_command(
     ] = None,
     need: NeedOption = None,
     path: Annotated[
-        Path, typer.Option("--path", help="The project's folder (default: this one).")
+        Path,
+        typer.Option("--path", metavar="DIR", help="The project's folder (default: this one)."),
     ] = Path(),
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the files that would change; change nothing.")
@@ -369,7 +407,9 @@ def add_command(
 def audit_command(
     path: Annotated[
         Path,
-        typer.Argument(help="The project folder (default: this one), or one dependency file."),
+        typer.Argument(
+            metavar="PATH", help="The project folder (default: this one), or one dependency file."
+        ),
     ] = Path(),
     fmt: FormatOption = "table",
 ) -> None:
