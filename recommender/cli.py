@@ -130,7 +130,7 @@ def catalog_show(
         derived = derive_status(entry, pypi_index.as_of)
         console.print_index_entry(console.index_record(entry, derived, pypi_index.as_of), fmt)
         return
-    near = [*index.suggest(name), *pypi_index.suggestions(name)][:3]
+    near = list(dict.fromkeys([*index.suggest(name), *pypi_index.suggestions(name)]))[:3]
     hint = f"did you mean {' or '.join(near)}?" if near else "check the spelling"
     raise UnknownLibraryError(
         f"no library named {name!r} in the catalog or on PyPI's flask-* list; {hint}"

@@ -66,7 +66,7 @@ def score(
     deps = library.dependencies
     if deps is not None:
         weight = 1 if deps <= LIGHT_DEPENDENCIES else -1 if deps >= HEAVY_DEPENDENCIES else 0
-        points.append((weight, f"{deps} runtime dependencies"))
+        points.append((weight, f"{deps} runtime dependenc{'y' if deps == 1 else 'ies'}"))
     if library.app_class is not None:
         points.append((OWN_APP_CLASS, f"the app is built on {library.app_class}, not Flask"))
     if profile in library.traits:
