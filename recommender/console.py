@@ -112,7 +112,11 @@ def print_library_list(libraries: Sequence[Library], fmt: Format) -> None:
     if fmt == "markdown":
         print_markdown_table(headers, rows)
         return
-    table = Table(*headers, title=f"{len(rows)} libraries", title_justify="left")
+    table = Table(title=f"{len(rows)} libraries", title_justify="left")
+    # Ids whole on one line, whatever the width (80 columns when piped); the rest wraps.
+    table.add_column(headers[0], no_wrap=True)
+    for header in headers[1:]:
+        table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*row)
     stdout().print(table)
