@@ -37,6 +37,8 @@ import yaml
 
 from recommender.catalog import shipped_catalog
 
+from .shadowing import shadowed
+
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO / "templates" / "flask-app"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -360,6 +362,9 @@ def check_project(
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     package = answers["package"]
     report = ProjectReport(project, package)
+    clashes = shadowed(project, package)
+    if clashes:
+        raise StepError("; ".join(clashes))
     with venv_for(project) as venv:
         env = clean_env(venv)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
