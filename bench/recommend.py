@@ -45,6 +45,7 @@ def _rename(library: Library, k: int) -> Library:
         covers=caps(library.covers),
         requires=caps(library.requires),
         conflicts=tuple(f"{other}-{k}" if k else other for other in library.conflicts),
+        wiring_builds_on=tuple(f"{b}-{k}" if k else b for b in library.wiring_builds_on),
     )
 
 

@@ -63,6 +63,8 @@ class _Stack:
     queue: list[tuple[int, str]] = field(default_factory=list)
     by_id: dict[str, Library] = field(default_factory=dict)
     built_on: dict[str, list[Library]] = field(default_factory=dict)
+    # capability -> (pick, base) for each pick whose generated code builds on a base giving it.
+    picked_bases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Indexes built once, so each step looks only at the libraries that matter to it.
@@ -122,6 +124,7 @@ class _Stack:
                 self._enqueue(cap)
         for base in library.wiring_builds_on:
             for cap in self.by_id[base].capabilities:
+                self.picked_bases.setdefault(cap, []).append((library.id, base))
                 if cap not in self.wanted:
                     self.wanted[cap] = f"{library.id} (its generated code builds on {base})"
                     self._enqueue(cap)
@@ -129,22 +132,32 @@ class _Stack:
     def wiring_clash(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
         """Why generated code rules `library` out: it, or a pick, is written against a rival."""
         extra = tuple(extra)
-        holders = dict(self.answered)
-        for other in extra:
-            for cap in (*other.capabilities, *other.covers):
-                holders.setdefault(cap, other.id)
+
+        def holder(cap: str) -> str | None:
+            if cap in self.answered:
+                return self.answered[cap]
+            return next((o.id for o in extra if cap in (*o.capabilities, *o.covers)), None)
+
         for base in library.wiring_builds_on:
             if base in self.excluded:
                 return f"its generated code builds on {base}, excluded with --without"
             for cap in self.by_id[base].capabilities:
-                holder = holders.get(cap)
-                if holder is not None and holder != base:
-                    return f"its generated code builds on {base}, and {holder} answers {cap}"
-        for other in (*(pick.library for pick in self.picks.values()), *extra):
-            for base in other.wiring_builds_on:
-                shared = sorted(set(self.by_id[base].capabilities) & set(library.capabilities))
-                if base != library.id and shared:
-                    return f"{other.id}'s generated code builds on {base} for {', '.join(shared)}"
+                other = holder(cap)
+                if other is not None and other != base:
+                    return f"its generated code builds on {base}, and {other} answers {cap}"
+        written_against = [
+            (other.id, base, cap)
+            for other in extra
+            for base in other.wiring_builds_on
+            for cap in self.by_id[base].capabilities
+        ]
+        for cap in library.capabilities:
+            for other_id, base in self.picked_bases.get(cap, ()):
+                if base != library.id:
+                    return f"{other_id}'s generated code builds on {base} for {cap}"
+            for other_id, base, base_cap in written_against:
+                if base_cap == cap and base != library.id:
+                    return f"{other_id}'s generated code builds on {base} for {cap}"
         return None
 
     def rejection(self, library: Library, extra: Iterable[Library] = ()) -> str | None:
