@@ -46,16 +46,15 @@ def implied_by(
     offered: Collection[str],
     whole: Collection[str] = (),
 ) -> dict[str, str]:
-    """Need values that ask for the capabilities `offered`, for needs that ask for nothing yet.
+    """Need values that ask for the capabilities `offered`, where the answer asks for none.
 
     `whole` is everything the library brings (its capabilities, covers and requirements). A
-    need already answered with something (auth=token, database=postgresql) is the person's
-    choice and stays; only a need answered with nothing (none, no) is set.
+    need whose answer already asks for some of it is left out.
     """
     implied: dict[str, str] = {}
     for need in vocabulary.needs:
         current = need.value(answers.get(need.key, ""))
-        if current is None or current.capabilities:
+        if current is None or set(current.capabilities) & set(offered):
             continue
         value = _brought_by(need, offered, {*offered, *whole}, answers)
         if value is not None:
@@ -73,6 +72,35 @@ def _needed_by(catalog: Catalog, library: Library) -> set[str]:
     return needed
 
 
+def _defaults_it_rules_out(
+    catalog: Catalog, vocabulary: Vocabulary, given: Mapping[str, str], library: Library
+) -> dict[str, str]:
+    """Needs left at a default that only libraries conflicting with `library` could answer.
+
+    Flask-SQLAlchemy-Lite forced onto a database: migrations default to yes, and Flask-Migrate
+    (the wired answer) needs Flask-SQLAlchemy, so migrations become no. A need the person
+    gave is never changed here.
+    """
+    answers = dict(resolve_needs(vocabulary, given))
+    changed: dict[str, str] = {}
+    for need in vocabulary.needs:
+        if need.key in given:
+            continue
+        chosen = need.value(answers[need.key])
+        if chosen is None or not chosen.capabilities:
+            continue
+        for cap in chosen.capabilities:
+            wired = [lib for lib in catalog.libraries if lib.wired and cap in lib.capabilities]
+            if wired and all(
+                library.id in lib.conflicts or lib.id in library.conflicts for lib in wired
+            ):
+                nothing = next((v.name for v in need.values if not v.capabilities), None)
+                if nothing is not None:
+                    changed[need.key] = nothing
+                break
+    return changed
+
+
 def with_forced_needs(
     catalog: Catalog,
     vocabulary: Vocabulary,
@@ -83,8 +111,10 @@ def with_forced_needs(
 ) -> dict[str, str]:
     """`given` plus the needs the forced libraries bring.
 
-    A need named in `kept` (the person's own --need flags) stays as given; a preset's "none"
-    gives way (`--preset minimal --with flask-sqlalchemy` gets a SQLite database).
+    A need answered with nothing (none, no) takes the value the library brings, even from a
+    preset (`--preset minimal --with flask-sqlalchemy` gets a SQLite database); one answered
+    otherwise, or named in `kept` (the person's own --need flags), is a usage error that says
+    which need to change.
     """
     result = dict(given)
     names = tuple(with_names)
@@ -109,11 +139,20 @@ def with_forced_needs(
             )
         )
         for key, value in implied.items():
-            if key in kept:
-                continue
+            current = result.get(key) or answers[key]
+            need = vocabulary.need(key)
+            chosen = need.value(current) if need is not None else None
+            if key in kept or (chosen is not None and chosen.capabilities):
+                # The person chose something else (auth=token, or --need cache=no): one answer
+                # per need, so say which to change rather than pick for them.
+                raise UsageError(
+                    f"{asked_as} {name} asks for {key}={value}, but {key} is {current}; "
+                    f"change it with --need {key}={value}, or drop {name}"
+                )
             result[key] = value
             try:
                 resolve_needs(vocabulary, result)
             except UsageError as exc:
                 raise UsageError(f"{asked_as} {name} brings {key}={value}, but {exc}") from exc
+        result.update(_defaults_it_rules_out(catalog, vocabulary, result, library))
     return result

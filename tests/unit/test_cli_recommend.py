@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.cli_runner import run_cli
+from tests.unit.forcing_bases import forced_base
 from tests.unit.json_schemas import validate
 
 SEED_DEAD = [
@@ -59,7 +60,9 @@ def test_need_flags_override_the_answers_file_which_overrides_the_preset(
 def test_forcing_a_dead_seed_library_warns_with_its_successor(
     capsys: pytest.CaptureFixture[str], dead: str, successor: str | None
 ) -> None:
-    result = run_cli(capsys, "recommend", "--preset", "full", "--with", dead, "--format", "json")
+    base = forced_base(dead)
+    assert base is not None
+    result = run_cli(capsys, "recommend", *base, "--with", dead, "--format", "json")
     assert result.exit_code == 0, result.stderr
     document = result.json()
     dead_id = warning_for = None

@@ -54,10 +54,37 @@ def test_the_biggest_auth_a_library_answers_whole_is_the_one_it_brings() -> None
     assert forced(given, "flask-login") == {"auth": "session"}
 
 
-def test_an_answer_the_person_gave_is_kept() -> None:
-    assert forced({**MINIMAL}, "flask-sqlalchemy", kept=("database",)) == {}
-    # A need already answered with something else is never changed either.
-    assert forced({**WEBAPP, "auth": "token"}, "flask-login") == {}
+@pytest.mark.parametrize(
+    ("given", "name", "kept", "said"),
+    [
+        # The person said database=none themselves.
+        (
+            MINIMAL,
+            "flask-sqlalchemy",
+            ("database",),
+            "asks for database=sqlite, but database is none",
+        ),
+        # One auth per app: the preset's token auth is not silently swapped for session.
+        (
+            {**WEBAPP, "auth": "token"},
+            "flask-login",
+            (),
+            "asks for auth=session, but auth is token",
+        ),
+        ({**WEBAPP}, "psycopg", (), "asks for database=postgresql, but database is sqlite"),
+    ],
+)
+def test_an_answer_that_asks_for_something_else_is_not_overridden(
+    given: dict[str, str], name: str, kept: tuple[str, ...], said: str
+) -> None:
+    with pytest.raises(UsageError, match="change it with --need") as raised:
+        forced(given, name, kept=kept)
+    assert said in str(raised.value)
+
+
+def test_a_default_only_a_rival_could_answer_gives_way() -> None:
+    # Flask-Migrate (migrations' wired answer) needs Flask-SQLAlchemy.
+    assert forced(MINIMAL, "flask-sqlalchemy-lite") == {"database": "sqlite", "migrations": "no"}
 
 
 @pytest.mark.parametrize(
