@@ -393,18 +393,33 @@ def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
 
 
 def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
-    """Tell the person what to run next."""
+    """Tell the person what to run next: the project README's own "Run it" commands."""
     out = stdout()
     where = "a git repository with one commit" if made_repo else "no git repository"
-    out.print(f"\n[bold green]Created[/] {path} ({where}). Next:", markup=True)
-    for step in (
-        f"cd {path}",
-        "python -m venv .venv && . .venv/bin/activate",
-        "pip install -e '.[dev]'",
-        "pytest",
-        f"flask --app {package} run --debug",
-    ):
-        out.print(f"  {step}", markup=False)
+    # soft_wrap: a long path or command stays on one line, ready to copy.
+    out.print(f"\n[bold green]Created[/] {path} ({where}). Next:", markup=True, soft_wrap=True)
+    for step in (f"cd {path}", *_run_it_steps(path / "README.md", package)):
+        out.print(f"  {step}", markup=False, soft_wrap=True)
+
+
+def _run_it_steps(readme: Path, package: str) -> tuple[str, ...]:
+    """The first ```sh block under the README's "## Run it" heading, one command a line.
+
+    The template writes the setup steps there (services, tables), so what `new` prints and
+    what the README says cannot drift apart.
+    """
+    try:
+        lines = readme.read_text(encoding="utf-8").splitlines()
+        start = lines.index("```sh", lines.index("## Run it"))
+        end = lines.index("```", start + 1)
+    except (OSError, ValueError):
+        # A README without the block (a template of one's own): the steps every project has.
+        return (
+            "python -m venv .venv && . .venv/bin/activate",
+            "pip install -e '.[dev]'",
+            f"flask --app {package} run --debug",
+        )
+    return tuple(line for line in lines[start + 1 : end] if line.strip())
 
 
 def print_addition(outcome: Outcome) -> None:

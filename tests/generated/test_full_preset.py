@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from . import harness
-from .test_services import celery_add, celery_worker, run_queued_job
+from .test_services import PASSWORD, celery_add, celery_worker, run_queued_job
 
 pytestmark = pytest.mark.slow
 
@@ -69,9 +69,12 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     project = tmp_path / "fullapp"
     compose = yaml.safe_load((project / "docker-compose.yml").read_text())
-    # Exactly the stack's services, plus the app and the worker its task queue needs.
-    assert set(compose["services"]) == {"web", "worker", "postgresql", "redis", "smtp"}
-    assert all("healthcheck" in service for service in compose["services"].values())
+    # Exactly the stack's services, plus the app, the worker its task queue needs and the
+    # one-off migration that runs before the app starts.
+    services = compose["services"]
+    assert set(services) == {"web", "migrate", "worker", "postgresql", "redis", "smtp"}
+    assert services["migrate"]["command"] == ["flask", "--app", "fullapp", "db", "upgrade"]
+    assert all("healthcheck" in svc for name, svc in services.items() if name != "migrate")
     services = {"TEST_DATABASE_URL": database, "TEST_REDIS_URL": redis}
     harness.check_project(
         project,
@@ -101,6 +104,9 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
                 "DATABASE_URL": database,
                 "REDIS_URL": redis,
                 "PYTHONPATH": str(project),
+                # `flask` reads .env but the enqueueing script does not: one key for both,
+                # or a password hashed by create-user (salted with it) would not match.
+                "SECRET_KEY": harness.dotenv(project)["SECRET_KEY"],
             },
         )
         subprocess.run(
@@ -110,7 +116,18 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
             check=True,
             capture_output=True,
         )
-        job = celery_add("fullapp", 20, 22)
+        # The task endpoints need a signed-in user: make one with the project's own command.
+        email = "worker@example.com"
+        subprocess.run(
+            ["flask", "--app", "fullapp", "create-user", email],
+            cwd=project,
+            env=run_env,
+            input=f"{PASSWORD}\n{PASSWORD}\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+        job = {**celery_add("fullapp", 20, 22), "login": "/login", "email": email}
         status, log = run_queued_job(celery_worker("fullapp"), project, venv, run_env, job)
         assert status["state"] == "SUCCESS", (status, log)
         assert status["value"] == 42

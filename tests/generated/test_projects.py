@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -132,14 +133,17 @@ def test_static_files_match_the_stack(name: str, tmp_path: Path) -> None:
     assert "gunicorn" in answers["picks"]
 
     compose = yaml.safe_load((project / "docker-compose.yml").read_text())
-    assert set(compose["services"]) == {"web", *answers["services"]}
-    for service in compose["services"].values():
-        assert "healthcheck" in service
+    # The app, its services, and a one-off migration when it has SQL tables to create.
+    sql = {"flask-sqlalchemy", "flask-sqlalchemy-lite"} & set(answers["picks"])
+    one_off = {"migrate"} if sql else set()
+    assert set(compose["services"]) == {"web", *answers["services"], *one_off}
+    for name, service in compose["services"].items():
+        assert ("healthcheck" in service) == (name not in one_off), name
 
     pyproject = (project / "pyproject.toml").read_text()
     assert f'requires-python = ">={answers["python_version"]}"' in pyproject
     for ext_id in answers["picks"]:
-        assert f">={answers['stack'][ext_id]['works_from']}" in pyproject, ext_id
+        assert f">={_bound(ext_id, answers['stack'][ext_id]['works_from'])}" in pyproject, ext_id
 
     assert (project / "Procfile").exists() == (answers["needs"]["deploy"] == "heroku")
     for ext_id in answers["picks"]:
@@ -157,6 +161,54 @@ def test_static_files_match_the_stack(name: str, tmp_path: Path) -> None:
             assert secret not in path.read_text(errors="ignore"), path
     assert ".env" in (project / ".gitignore").read_text().splitlines()
     assert (project / package / "extensions.py").exists()
+
+    # The instance folder is made only where the default database is a SQLite file in it.
+    sql = {"flask-sqlalchemy", "flask-sqlalchemy-lite"} & set(answers["picks"])
+    sqlite_default = bool(sql) and answers["needs"]["database"] not in {"postgresql", "mysql"}
+    factory = (project / package / "__init__.py").read_text()
+    assert ("os.makedirs(app.instance_path" in factory) == sqlite_default
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["flask", "--app", "{package}", "check-config"], ["gunicorn", "--config", "gunicorn.conf.py"]],
+)
+def test_a_refused_config_stops_the_real_commands_in_one_line(
+    argv: list[str], tmp_path: Path
+) -> None:
+    answers, project = _render("webapp", tmp_path)
+    package = answers["package"]
+    with harness.venv_for(project) as venv:
+        env = harness.clean_env(venv)
+        harness._run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-e", "."],
+            cwd=project,
+            env=env,
+        )
+        # What the reviewer ran: production with the .env.example placeholder for a key.
+        bad = {**env, f"{package.upper()}_ENV": "production", "SECRET_KEY": "change-me"}
+        proc = subprocess.run(
+            [arg.format(package=package) for arg in argv],
+            cwd=project,
+            env=bad,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert "SECRET_KEY is missing or a well-known default" in line
+    assert line.startswith(("Error: ", "error: "))
+
+
+def _bound(ext_id: str, works_from: str) -> str:
+    """The catalog's works_from, or the template's higher floor (min_version.jinja)."""
+    floor = harness.FRAGMENTS_DIR / ext_id / "min_version.jinja"
+    if not floor.exists():
+        return works_from
+    return floor.read_text(encoding="utf-8").split("#}")[-1].strip()
 
 
 def test_two_renders_get_different_secret_keys(tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ pytestmark = pytest.mark.slow
 REDIS_VARIABLE = "FLASK_PICK_TEST_REDIS_URL"
 # How long a worker may take to pick up and finish one tiny task, and a client to finish.
 DEADLINE = 60
+# The password of the account a job signs in with, when the stack has a login.
+PASSWORD = "worker-pass-1234"
 
 
 def _redis_url() -> str:
@@ -107,12 +109,25 @@ def _client(venv: Path, project: Path, env: dict[str, str], script: str) -> dict
 
 
 # Enqueue through the app's own endpoint, then poll its status endpoint until the worker is done.
+# A stack with a login guards that endpoint: the job's `login` (the login page's path) and
+# `email` name an account made beforehand (password PASSWORD); the script signs in there
+# with the form's CSRF token, then sends the token of the signed-in session with its POST.
 _ENQUEUE = """
-import json, sys, time
+import json, re, sys, time
 from {package} import create_app
 
 client = create_app("development").test_client()
-response = client.post("{start}", json={body})
+headers = {{}}
+if "{login}":
+    def csrf_token(path):
+        page = client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        return match.group(1) if match else ""
+    form = {{"email": "{email}", "password": "{password}", "csrf_token": csrf_token("{login}")}}
+    signed_in = client.post("{login}", data=form)
+    assert signed_in.status_code == 302, (signed_in.status_code, signed_in.get_data(as_text=True))
+    headers["X-CSRFToken"] = csrf_token("/")
+response = client.post("{start}", json={body}, headers=headers)
 assert response.status_code == 202, (response.status_code, response.get_data(as_text=True))
 job_id = response.get_json()["id"]
 deadline = time.monotonic() + {deadline}
@@ -134,7 +149,8 @@ def run_queued_job(
 ) -> tuple[dict[str, object], str]:
     """Start `worker`, enqueue `job` through the app's endpoint, wait; the status and the log."""
     with _process(worker, project, env) as log:
-        script = _ENQUEUE.format(deadline=DEADLINE, **job)
+        account = {"login": "", "email": "", "password": PASSWORD}
+        script = _ENQUEUE.format(deadline=DEADLINE, **{**account, **job})
         return _client(venv, project, env, script), _tail(log)
 
 

@@ -12,27 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from recommender.catalog import shipped_catalog, shipped_vocabulary
-from recommender.core.engine import recommend
-from recommender.core.needs import resolve_needs
-from recommender.render import plan_project, render_project
 from tests.generated import harness
-
-
-def _new(dest: Path, preset: str, *with_names: str, **needs: str) -> Path:
-    vocabulary = shipped_vocabulary()
-    resolved = resolve_needs(vocabulary, {**vocabulary.preset(preset), **needs})
-    rec = recommend(shipped_catalog(), vocabulary, resolved, with_names, wired_only=True)
-    render_project(plan_project(dest, None, rec), rec, git=False, secret_key="s" * 64)
-    return dest
+from tests.unit.rendering import render_stack
 
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("servers")
     return {
-        "uwsgi": _new(root / "served", "api", "uwsgi", deploy="heroku"),
-        "gunicorn": _new(root / "plain", "api", deploy="heroku"),
+        "uwsgi": render_stack(root / "served", "api", "uwsgi", deploy="heroku"),
+        "gunicorn": render_stack(root / "plain", "api", deploy="heroku"),
     }
 
 

@@ -1,0 +1,199 @@
+"""The files that run a generated project: docker-compose.yml, Procfile, gunicorn.conf.py.
+
+Each project is rendered the way `flask-pick new` renders it (engine, then Copier); then only
+those files (and the README lines about them) are read. Running them is the slow tier's job.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from recommender.catalog import shipped_catalog
+from tests.generated import harness
+from tests.unit.rendering import render_stack
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("deploy")
+    return {
+        "api": render_stack(root / "api", "api"),
+        "webapp": render_stack(root / "webapp", "webapp"),
+        "minimal": render_stack(root / "minimal", "minimal"),
+        "full": render_stack(root / "full", "full"),
+        "realtime": render_stack(root / "realtime", "realtime", deploy="heroku"),
+        "sockets": render_stack(root / "sockets", "minimal", kind="web", realtime="websocket"),
+        "lite": render_stack(
+            root / "lite",
+            "minimal",
+            "flask-sqlalchemy-lite",
+            database="sqlite",
+            migrations="no",
+            deploy="heroku",
+        ),
+    }
+
+
+def _read(project: Path, name: str) -> str:
+    return (project / name).read_text(encoding="utf-8")
+
+
+def _compose(project: Path) -> dict[str, Any]:
+    data = yaml.safe_load(_read(project, "docker-compose.yml"))
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [("api", ["db", "upgrade"]), ("webapp", ["db", "upgrade"]), ("full", ["db", "upgrade"])],
+)
+def test_compose_migrates_once_before_the_app_starts(
+    projects: dict[str, Path], name: str, schema: list[str]
+) -> None:
+    services = _compose(projects[name])["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["flask", "--app", name, *schema]
+    # The same image and settings as the app, and a one-off: no port, no healthcheck.
+    assert migrate["build"] == services["web"]["build"]
+    assert migrate["environment"] == services["web"]["environment"]
+    assert "ports" not in migrate and "healthcheck" not in migrate
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    backing = [svc for svc, spec in services.items() if "image" in spec]
+    assert migrate.get("depends_on", {}) == {
+        svc: {"condition": "service_healthy"} for svc in backing
+    }
+
+
+def test_sqlite_is_one_file_for_the_migration_and_the_app(projects: dict[str, Path]) -> None:
+    compose = _compose(projects["webapp"])
+    for service in ("web", "migrate"):
+        assert compose["services"][service]["volumes"] == ["instance:/app/instance"]
+    assert "instance" in compose["volumes"]
+
+
+def test_no_tables_no_migrate_service(projects: dict[str, Path]) -> None:
+    services = _compose(projects["minimal"])["services"]
+    assert set(services) == {"web"}
+    assert "depends_on" not in services["web"]
+
+
+def test_services_are_reachable_from_flask_run_on_localhost_only(
+    projects: dict[str, Path],
+) -> None:
+    services = _compose(projects["full"])["services"]
+    expected = {
+        "postgresql": ["127.0.0.1:5432:5432"],
+        "redis": ["127.0.0.1:6379:6379"],
+        "smtp": ["127.0.0.1:1025:1025", "127.0.0.1:8025:8025"],
+    }
+    assert {svc: services[svc]["ports"] for svc in expected} == expected
+    env = harness.dotenv(projects["full"])
+    assert env["DATABASE_URL"].endswith("@localhost:5432/full")
+    assert env["REDIS_URL"] == "redis://localhost:6379/0"
+    assert env["MAIL_PORT"] == "1025"
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"), [("realtime", "db upgrade"), ("lite", "create-tables")]
+)
+def test_heroku_release_phase_creates_the_schema(
+    projects: dict[str, Path], name: str, schema: str
+) -> None:
+    assert f"\nrelease: flask --app {name} {schema}\n" in _read(projects[name], "Procfile")
+
+
+def test_proxy_headers_are_documented_where_settings_are(projects: dict[str, Path]) -> None:
+    for project in projects.values():
+        assert "# TRUSTED_PROXY_HOPS=1\n" in _read(project, ".env.example")
+        assert "`TRUSTED_PROXY_HOPS`" in _read(project, "README.md")
+    heroku = projects["realtime"]
+    assert "on Heroku (where `DYNO` is set) it is 1" in _read(heroku, "README.md")
+    assert "\n# On Heroku (where DYNO is set) unset means 1" in _read(heroku, ".env.example")
+    assert "DEFAULT_PROXY_HOPS = 1 if ON_HEROKU else 0" in _read(heroku, "realtime/config.py")
+    assert "DEFAULT_PROXY_HOPS = 0\n" in _read(projects["api"], "api/config.py")
+
+
+def test_env_files_hold_only_comments_and_settings(projects: dict[str, Path]) -> None:
+    for project in projects.values():
+        for name in (".env", ".env.example"):
+            for line in _read(project, name).splitlines():
+                assert line.startswith("#") or re.match(r"[A-Z][A-Z0-9_]*=", line), (name, line)
+                assert "#" not in line[1:] or line.startswith("#"), (name, line)
+
+
+def _assignments(conf: str, name: str) -> list[str]:
+    return re.findall(rf"^{name} = (.+)$", conf, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("name", "workers", "threads"),
+    [
+        ("api", 'int(os.environ.get("WEB_CONCURRENCY"', '"1"'),
+        ("sockets", 'int(os.environ.get("WEB_CONCURRENCY"', '"100"'),
+        ("realtime", "1", '"100"'),
+    ],
+)
+def test_gunicorn_sets_workers_and_threads_once(
+    projects: dict[str, Path], name: str, workers: str, threads: str
+) -> None:
+    conf = _read(projects[name], "gunicorn.conf.py")
+    [worker_line] = _assignments(conf, "workers")
+    [thread_line] = _assignments(conf, "threads")
+    assert worker_line.startswith(workers)
+    assert thread_line == f'int(os.environ.get("GUNICORN_THREADS", {threads}))'
+    readme = _read(projects[name], "README.md")
+    if worker_line == "1":
+        assert "one worker process (`WEB_CONCURRENCY` does not apply" in readme
+    else:
+        assert "`$WEB_CONCURRENCY` worker processes" in readme
+
+
+def test_the_readme_command_list_is_one_sentence(projects: dict[str, Path]) -> None:
+    for project in projects.values():
+        [line] = [ln for ln in _read(project, "README.md").splitlines() if "Commands:" in ln]
+        assert re.fullmatch(r"Commands: `[^`]+`(, `[^`]+`)*\.", line), line
+        lines = _read(project, "README.md").splitlines()
+        assert not [ln for ln in lines if ln in {".", ","} or ln.startswith(", `")]
+
+
+def test_socketio_readme_asks_for_redis_only_when_it_is_missing(
+    projects: dict[str, Path],
+) -> None:
+    # The realtime preset's tasks and cache bring Redis (and its client) already.
+    readme = _read(projects["realtime"], "README.md")
+    assert "add\n`redis` to the dependencies" not in readme
+    assert '"redis>=' in _read(projects["realtime"], "pyproject.toml")
+
+
+def test_a_template_floor_raises_the_catalog_bound_everywhere(projects: dict[str, Path]) -> None:
+    project = projects["full"]
+    pyproject = _read(project, "pyproject.toml")
+    assert '"flask-admin[sqlalchemy]>=2.1",' in pyproject
+    assert '"flask-session>=0.7.0",' in pyproject
+    assert ",>=" not in pyproject
+    readme = _read(project, "README.md")
+    assert "[Flask-Admin](https://pypi.org/project/Flask-Admin/) >=2.1 |" in readme
+    assert "[Flask-Session](https://pypi.org/project/Flask-Session/) >=0.7.0 |" in readme
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_every_template_floor_is_above_the_catalog_bound() -> None:
+    catalog = shipped_catalog()
+    floors = sorted(harness.FRAGMENTS_DIR.glob("*/min_version.jinja"))
+    assert floors
+    for path in floors:
+        library = catalog.library(path.parent.name)
+        assert library is not None, path
+        floor = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S).strip()
+        assert library.works_from is None or _version(floor) > _version(library.works_from), path
