@@ -12,6 +12,7 @@ from typing import Any
 
 from recommender import console
 from recommender.core.engine import recommend
+from recommender.core.forcing import with_forced_needs
 from recommender.core.models import Catalog, Pick, Recommendation
 from recommender.core.needs import Vocabulary, resolve_needs
 from recommender.errors import FlaskPickError, Interrupted, UsageError
@@ -182,7 +183,9 @@ def review(
     """Show the stack until the person accepts it; swaps and changed answers re-recommend."""
     while True:
         try:
-            needs = resolve_needs(vocabulary, session.answers)
+            # As `--answers FILE` replays it: forced libraries bring their needs the same way.
+            given = with_forced_needs(catalog, vocabulary, session.answers, session.with_names)
+            needs = resolve_needs(vocabulary, given)
             rec = recommend(
                 catalog,
                 vocabulary,

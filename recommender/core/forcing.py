@@ -62,6 +62,19 @@ def implied_by(
     return implied
 
 
+def _serves_an_answer(vocabulary: Vocabulary, answers: Mapping[str, str], library: Library) -> bool:
+    """Whether the library answers a need as already answered: an alternative, not an addition.
+
+    Flask-Security-Too swapped in for Flask-Login on auth=session serves that answer; it does
+    not bring roles=yes with it (the engine still pulls in what it requires, such as mail).
+    """
+    for need in vocabulary.needs:
+        chosen = need.value(answers.get(need.key, ""))
+        if chosen is not None and set(chosen.capabilities) & set(library.capabilities):
+            return True
+    return False
+
+
 def _needed_by(catalog: Catalog, library: Library) -> set[str]:
     """What a library cannot be generated without: its requirements and its wiring's base."""
     needed = set(library.requires)
@@ -131,13 +144,15 @@ def with_forced_needs(
         provides = {*library.capabilities, *library.covers}
         needed = _needed_by(catalog, library)
         answers = dict(resolve_needs(vocabulary, result))
-        # First what it cannot work without (a database for Flask-Migrate), then its own need.
-        implied = implied_by(vocabulary, answers, needed)
-        implied.update(
-            implied_by(
-                vocabulary, {**answers, **implied}, library.capabilities, {*provides, *needed}
+        implied: dict[str, str] = {}
+        if not _serves_an_answer(vocabulary, answers, library):
+            # First what it cannot work without (a database for Flask-Migrate), then its need.
+            implied = implied_by(vocabulary, answers, needed)
+            implied.update(
+                implied_by(
+                    vocabulary, {**answers, **implied}, library.capabilities, {*provides, *needed}
+                )
             )
-        )
         for key, value in implied.items():
             current = result.get(key) or answers[key]
             need = vocabulary.need(key)

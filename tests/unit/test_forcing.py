@@ -129,3 +129,8 @@ def test_recommend_shows_the_need_a_forced_library_brought(
     document = result.json()
     assert document["needs"]["cache"] == "yes"
     assert "flask-caching" in [library["id"] for library in document["libraries"]]
+
+
+def test_a_library_swapped_in_for_an_answered_need_brings_nothing_more() -> None:
+    # Flask-Security-Too in place of Flask-Login serves auth=session; roles stay as answered.
+    assert forced(WEBAPP, "flask-security-too") == {}
