@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from . import harness
+from .test_new_command import flask_pick
 from .test_services import PASSWORD, celery_add, celery_worker, run_queued_job
 
 pytestmark = pytest.mark.slow
@@ -48,24 +48,7 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
     )
     server = postgres.rsplit("/", 1)[0]
     database = f"{server}/flaskpick_full".replace("postgresql://", "postgresql+psycopg://", 1)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recommender",
-            "new",
-            "fullapp",
-            "--preset",
-            "full",
-            "--yes",
-            "--no-git",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    result = flask_pick("new", "fullapp", "--preset", "full", "--yes", "--no-git", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "fullapp"
     compose = yaml.safe_load((project / "docker-compose.yml").read_text())

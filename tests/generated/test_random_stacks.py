@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from recommender.core.needs import resolve_needs
 from recommender.errors import FlaskPickError, UsageError
 
 from . import harness
+from .test_new_command import flask_pick
 
 pytestmark = pytest.mark.slow
 
@@ -69,22 +68,7 @@ def test_random_stack_meets_the_bar(index: int, tmp_path: Path) -> None:
     print(f"seed {SEED} #{index}: needs {dict(rec.needs)} -> {rec.ids}")
     answers = tmp_path / "answers.yml"
     write_answers(answers, dict(rec.needs), [], [])
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recommender",
-            "new",
-            f"random-{index}",
-            "--answers",
-            str(answers),
-            "--no-git",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    name = f"random-{index}"
+    result = flask_pick("new", name, "--answers", str(answers), "--no-git", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    harness.check_project(tmp_path / f"random-{index}")
+    harness.check_project(tmp_path / name)
