@@ -22,19 +22,13 @@ from pathlib import Path
 
 import yaml
 
+from recommender.core.models import Release
+
 CATALOG = Path(__file__).resolve().parents[1] / "catalog" / "extensions"
 API = "https://pypi.org/pypi/{name}/json"
 _LATEST_LINE = re.compile(r"^latest: .*$", re.MULTILINE)
 _AS_OF_LINE = re.compile(r"^as_of: .*$", re.MULTILINE)
 _SOURCES_LINE = re.compile(r"^sources:\n", re.MULTILINE)
-
-
-@dataclass(frozen=True, slots=True)
-class PyPIRelease:
-    """The newest release PyPI names for a project, and the month its first file went up."""
-
-    version: str
-    month: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +38,10 @@ class Change:
     path: Path
     name: str
     recorded: str
-    current: PyPIRelease
+    current: Release
 
 
-def fetch(name: str, timeout: float = 20) -> PyPIRelease | None:
+def fetch(name: str, timeout: float = 20) -> Release | None:
     """PyPI's newest release of `name`, or None when PyPI does not know it."""
     try:
         with urllib.request.urlopen(API.format(name=name), timeout=timeout) as response:
@@ -59,7 +53,7 @@ def fetch(name: str, timeout: float = 20) -> PyPIRelease | None:
     return release_from(data)
 
 
-def release_from(data: dict[str, object]) -> PyPIRelease | None:
+def release_from(data: dict[str, object]) -> Release | None:
     """The newest release in a PyPI JSON document: `info.version` and its earliest upload."""
     info = data.get("info")
     releases = data.get("releases")
@@ -70,7 +64,7 @@ def release_from(data: dict[str, object]) -> PyPIRelease | None:
     if not isinstance(version, str) or not isinstance(files, list) or not files:
         return None
     uploaded = min(str(item.get("upload_time", "")) for item in files if isinstance(item, dict))
-    return PyPIRelease(version, uploaded[:7]) if len(uploaded) >= 7 else None
+    return Release(version, uploaded[:7]) if len(uploaded) >= 7 else None
 
 
 def recorded_release(text: str) -> tuple[str | None, str | None]:
@@ -83,7 +77,7 @@ def recorded_release(text: str) -> tuple[str | None, str | None]:
     return data.get("pypi"), version
 
 
-def rewrite(text: str, release: PyPIRelease, as_of: datetime.date) -> str:
+def rewrite(text: str, release: Release, as_of: datetime.date) -> str:
     """The entry's YAML with `latest`, `as_of` and the API source brought up to date."""
     text = _LATEST_LINE.sub(
         f'latest: {{version: "{release.version}", month: "{release.month}"}}', text, count=1
@@ -97,7 +91,7 @@ def rewrite(text: str, release: PyPIRelease, as_of: datetime.date) -> str:
 
 
 def find_changes(
-    paths: list[Path], lookup: Callable[[str], PyPIRelease | None]
+    paths: list[Path], lookup: Callable[[str], Release | None]
 ) -> tuple[list[Change], list[str]]:
     """Entries whose recorded release differs from PyPI's newest, and the names PyPI lacks."""
     changes: list[Change] = []

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import pytest
 import yaml
 
 from recommender.catalog import shipped_catalog
@@ -51,6 +52,20 @@ CACHE_DIR = Path(
 SERVER_CAPABILITY = "wsgi-server"
 # Variables from the developer's shell that would change how the generated project behaves.
 _LEAKY_ENV_PREFIXES = ("FLASK_", "DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "VIRTUAL_ENV")
+
+
+def service_url(variable: str, missing: str) -> str:
+    """A real service's URL from the environment; without it the test skips, or fails in CI.
+
+    `missing` says what the test cannot do without it, e.g. "no Redis server for a worker".
+    """
+    url = os.environ.get(variable)
+    if not url:
+        message = f"{variable} is not set: {missing}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
 
 
 class StepError(AssertionError):

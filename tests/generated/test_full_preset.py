@@ -7,7 +7,6 @@ Celery worker runs a task the app enqueues.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -21,19 +20,11 @@ from .test_services import PASSWORD, celery_add, celery_worker, run_queued_job
 pytestmark = pytest.mark.slow
 
 
-def _service(variable: str, what: str) -> str:
-    url = os.environ.get(variable)
-    if not url:
-        message = f"{variable} is not set: no {what} server for the full stack"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
-    postgres = _service("FLASK_PICK_TEST_POSTGRES_URL", "PostgreSQL")
-    redis = _service("FLASK_PICK_TEST_REDIS_URL", "Redis")
+    postgres = harness.service_url(
+        "FLASK_PICK_TEST_POSTGRES_URL", "no PostgreSQL server for the full stack"
+    )
+    redis = harness.service_url("FLASK_PICK_TEST_REDIS_URL", "no Redis server for the full stack")
     # A database of its own: the PostgreSQL fixture test may run at the same time on the
     # server's default database.
     subprocess.run(

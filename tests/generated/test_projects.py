@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -50,16 +49,6 @@ def solo_answers(ext_id: str) -> dict[str, Any]:
 SOLO = harness.wired_ids()
 
 
-def _server_url(variable: str) -> str:
-    url = os.environ.get(variable)
-    if not url:
-        message = f"{variable} is not set: no database server to run this stack against"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 def _render(name: str, tmp_path: Path, **kwargs: Any) -> tuple[dict[str, Any], Path]:
     answers = harness.load_answers(name)
     project = harness.render(answers, tmp_path / answers["project_name"], **kwargs)
@@ -84,7 +73,7 @@ def test_generated_project_meets_the_bar(
 def test_database_stack_runs_against_a_real_server(
     name: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    url = _server_url(SERVER_FIXTURES[name])
+    url = harness.service_url(SERVER_FIXTURES[name], "no database server to run this stack against")
     _, project = _render(name, tmp_path)
     report = harness.check_project(
         project, test_env={"TEST_DATABASE_URL": url}, run_env={"DATABASE_URL": url}

@@ -37,16 +37,6 @@ DEADLINE = 60
 PASSWORD = "worker-pass-1234"
 
 
-def _redis_url() -> str:
-    url = os.environ.get(REDIS_VARIABLE)
-    if not url:
-        message = f"{REDIS_VARIABLE} is not set: no Redis server to run a real worker against"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 @contextlib.contextmanager
 def _installed(ext_id: str, tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
     """Render the library's solo project and install it into its (locked) venv."""
@@ -170,7 +160,7 @@ def celery_add(package: str, a: int, b: int) -> dict[str, str]:
 
 
 def test_celery_worker_runs_a_task_enqueued_by_the_app(tmp_path: Path) -> None:
-    redis_url = _redis_url()
+    redis_url = harness.service_url(REDIS_VARIABLE, "no Redis server to run a real worker against")
     with _installed("celery", tmp_path) as (project, venv, package):
         env = harness.clean_env(
             venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}
@@ -183,7 +173,7 @@ def test_celery_worker_runs_a_task_enqueued_by_the_app(tmp_path: Path) -> None:
 
 
 def test_rq_worker_runs_a_job_enqueued_by_the_app(tmp_path: Path) -> None:
-    redis_url = _redis_url()
+    redis_url = harness.service_url(REDIS_VARIABLE, "no Redis server to run a real worker against")
     with _installed("flask-rq", tmp_path) as (project, venv, package):
         env = harness.clean_env(
             venv, {f"{package.upper()}_ENV": "development", "REDIS_URL": redis_url}

@@ -10,6 +10,8 @@ from types import ModuleType
 
 import yaml
 
+from recommender.core.models import Release
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "refresh_releases.py"
 
 
@@ -48,22 +50,18 @@ def test_the_newest_release_is_info_version_with_its_first_upload_month() -> Non
             ],
         },
     }
-    assert refresh.release_from(data) == refresh.PyPIRelease("3.0.0", "2026-10")
+    assert refresh.release_from(data) == Release("3.0.0", "2026-10")
     assert refresh.release_from({"info": {"version": "1.0"}, "releases": {"1.0": []}}) is None
 
 
 def test_rewrite_changes_latest_as_of_and_sources_only() -> None:
-    new = refresh.rewrite(
-        ENTRY, refresh.PyPIRelease("3.0.0", "2026-10"), datetime.date(2026, 11, 24)
-    )
+    new = refresh.rewrite(ENTRY, Release("3.0.0", "2026-10"), datetime.date(2026, 11, 24))
     data = yaml.safe_load(new)
     assert data["latest"] == {"version": "3.0.0", "month": "2026-10"}
     assert data["as_of"] == "2026-11"
     assert data["sources"] == ["https://pypi.org/pypi/rq/json", "https://pypi.org/project/rq/"]
     assert "# Independent of Flask." in new
-    again = refresh.rewrite(
-        new, refresh.PyPIRelease("3.0.0", "2026-10"), datetime.date(2026, 11, 24)
-    )
+    again = refresh.rewrite(new, Release("3.0.0", "2026-10"), datetime.date(2026, 11, 24))
     assert again == new
 
 
@@ -71,7 +69,7 @@ def test_find_changes_lists_differences_and_unknown_names(tmp_path: Path) -> Non
     (tmp_path / "rq.yaml").write_text(ENTRY, encoding="utf-8")
     (tmp_path / "gone.yaml").write_text(ENTRY.replace("pypi: rq", "pypi: gone"), encoding="utf-8")
     (tmp_path / "stdlib.yaml").write_text("id: pdb\npypi: null\n", encoding="utf-8")
-    releases = {"rq": refresh.PyPIRelease("3.0.0", "2026-10")}
+    releases = {"rq": Release("3.0.0", "2026-10")}
     changes, unknown = refresh.find_changes(sorted(tmp_path.glob("*.yaml")), releases.get)
     assert [(c.name, c.recorded, c.current.version) for c in changes] == [("rq", "2.12.0", "3.0.0")]
     assert unknown == ["gone"]
