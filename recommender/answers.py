@@ -28,8 +28,17 @@ def parse_need_flags(flags: list[str]) -> dict[str, str]:
         key, sep, value = flag.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--need {flag!r} must look like KEY=VALUE, e.g. --need auth=session")
-        needs[key.strip()] = value.strip()
+        needs[key.strip()] = _word(value.strip())
     return needs
+
+
+# PyYAML reads these bare words in an answers file as booleans (YAML 1.1); a --need flag
+# accepts the same words, so `-n cache=true` means what `cache: true` in a file means.
+_BOOLEAN_WORDS = {"true": "yes", "on": "yes", "false": "no", "off": "no"}
+
+
+def _word(value: str) -> str:
+    return _BOOLEAN_WORDS.get(value.lower(), value)
 
 
 def _strings(value: object, what: str, path: Path) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import typer
 from recommender import __version__, console
 from recommender.console import Format
 from recommender.errors import FlaskPickError, Interrupted, UnknownLibraryError, UsageError
+from recommender.launcher import exit_cancelled
 
 if TYPE_CHECKING:
     from recommender.answers import Request
@@ -434,8 +435,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
-        console.cancelled()
-        sys.exit(130)
+        exit_cancelled()
     except typer.TyperException as exc:
         # typer's own usage errors (unknown option, bad value, missing argument).
         if _debug:
@@ -448,13 +448,12 @@ def main() -> None:
         console.error(exc.format_message().rstrip(".") + hint)
         sys.exit(getattr(exc, "exit_code", 2))
     except Interrupted:
-        console.cancelled()
-        sys.exit(130)
+        exit_cancelled()
     except FlaskPickError as exc:
         if _debug:
             raise
         console.error(str(exc))
         sys.exit(exc.exit_code)
     if code == 130:
-        console.cancelled()
+        exit_cancelled()
     sys.exit(code if isinstance(code, int) else 0)

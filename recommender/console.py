@@ -43,11 +43,6 @@ def error(message: str) -> None:
     sys.stderr.write(f"error: {message}\n")
 
 
-def cancelled() -> None:
-    """Say that an interrupted run left nothing behind."""
-    sys.stderr.write("Cancelled, nothing was written.\n")
-
-
 def print_json(data: object) -> None:
     """Print exactly one JSON document."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

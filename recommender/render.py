@@ -64,16 +64,26 @@ def package_name(name: str) -> str:
 
 
 def check_destination(dest: Path) -> Path:
-    """The absolute destination, refused when it holds anything or its parent is missing."""
+    """The absolute destination, refused when it holds anything or a parent is not a folder.
+
+    Missing parent folders are fine: rendering creates them (and removes them if it fails).
+    """
     dest = dest.expanduser().absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise FlaskPickError(
             f"{dest.name or dest} already exists and is not empty; "
             "choose a new folder name (nothing was changed)"
         )
-    if not dest.parent.is_dir():
-        raise UsageError(f"the folder {dest.parent} does not exist; create it first")
+    nearest = _nearest_existing(dest.parent)
+    if not nearest.is_dir():
+        raise UsageError(f"{nearest} is a file, not a folder; choose another path for the project")
     return dest
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 def plan_project(dest: Path, package: str | None, rec: Recommendation | None) -> Project:
@@ -195,6 +205,26 @@ def render_project(
     Returns whether a git repository was created. An error or Ctrl-C leaves nothing behind.
     """
     data = copier_data(project, rec, secret_key or secrets.token_hex(32))
+    parent = project.dest.parent
+    created = parent if not parent.exists() else None
+    if created is not None:
+        # Only the topmost folder this run creates is removed on failure: that takes
+        # every folder below it, and nothing that was there before.
+        while not created.parent.exists():
+            created = created.parent
+        try:
+            parent.mkdir(parents=True)
+        except OSError as exc:
+            raise FlaskPickError(f"cannot create the folder {parent}: {exc.strerror}") from exc
+    try:
+        return _render_into_place(project, data, git)
+    except BaseException:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+
+
+def _render_into_place(project: Project, data: dict[str, Any], git: bool) -> bool:
     scratch = Path(tempfile.mkdtemp(prefix=f".{project.name}.flask-pick-", dir=project.dest.parent))
     try:
         rendered = scratch / project.name

@@ -106,9 +106,15 @@ def test_new_git_repository_has_one_commit(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_render_leaves_nothing_behind(tmp_path: Path) -> None:
     # Interrupt the real command a moment after it starts, many times over, at varying points.
-    for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.2):
+    # The points start once Python has loaded the CLI: a Ctrl-C during the interpreter's own
+    # start-up is Python's to handle, and on a busy machine start-up alone can take 0.3 s.
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import recommender.cli"], check=True)
+    loaded = time.perf_counter() - started
+    for delay in (loaded + step for step in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
         process = subprocess.Popen(
-            [sys.executable, "-m", "recommender", "new", "cut", "--preset", "webapp"],
+            # A missing parent folder is created by the run, and removed with the rest.
+            [sys.executable, "-m", "recommender", "new", "deep/cut", "--preset", "webapp"],
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -126,11 +132,12 @@ def test_ctrl_c_during_render_leaves_nothing_behind(tmp_path: Path) -> None:
             # The project was moved into place before the signal: then all of it is there
             # (it is renamed in one step, last), nothing else is beside it, and the command
             # says it succeeded.
-            assert leftovers == ["cut"], leftovers
+            assert leftovers == ["deep"], leftovers
+            assert os.listdir(tmp_path / "deep") == ["cut"]
             assert process.returncode == 0, err
-            assert (tmp_path / "cut" / ".copier-answers.yml").is_file()
-            assert (tmp_path / "cut" / ".git").is_dir()
-            subprocess.run(["rm", "-rf", str(tmp_path / "cut")], check=True)
+            assert (tmp_path / "deep" / "cut" / ".copier-answers.yml").is_file()
+            assert (tmp_path / "deep" / "cut" / ".git").is_dir()
+            subprocess.run(["rm", "-rf", str(tmp_path / "deep")], check=True)
     assert os.listdir(tmp_path) == []
 
 
@@ -144,3 +151,18 @@ def test_new_dot_fills_an_empty_current_folder(tmp_path: Path) -> None:
     assert "package: dotted_app" in answers
     assert (here / "dotted_app" / "__init__.py").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dotted-app"]
+
+
+def test_new_creates_missing_parent_folders(tmp_path: Path) -> None:
+    result = flask_pick("new", "work/apps/shop", "--preset", "minimal", "--no-git", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "work" / "apps" / "shop" / "shop" / "__init__.py").is_file()
+
+
+def test_new_refuses_a_parent_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = flask_pick("new", "notes.txt/shop", "--preset", "minimal", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "is a file, not a folder" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"

@@ -56,6 +56,18 @@ def test_need_flags_override_the_answers_file_which_overrides_the_preset(
     assert "psycopg" in ids(document)
 
 
+def test_a_need_flag_reads_true_and_false_as_an_answers_file_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text("needs:\n  cache: true\n  mail: false\n")
+    from_file = recommend_json(capsys, "--answers", str(answers))
+    from_flags = recommend_json(capsys, "-n", "cache=true", "-n", "mail=False")
+    assert from_flags["needs"] == from_file["needs"]
+    assert from_flags["needs"]["cache"] == "yes"  # type: ignore[index]
+    assert from_flags["needs"]["mail"] == "no"  # type: ignore[index]
+
+
 @pytest.mark.parametrize(("dead", "successor"), SEED_DEAD)
 def test_forcing_a_dead_seed_library_warns_with_its_successor(
     capsys: pytest.CaptureFixture[str], dead: str, successor: str | None
