@@ -23,6 +23,15 @@ class UnknownLibraryError(UsageError):
     """A name given on the command line matches nothing in the catalog or the PyPI index."""
 
 
+class StackConflictError(FlaskPickError):
+    """Two libraries that cannot be generated together were both asked for."""
+
+    def __init__(self, library: str, why: str) -> None:
+        super().__init__(f"{library} {why}; drop one of them (--without)")
+        self.library = library
+        self.why = why
+
+
 class Interrupted(FlaskPickError):
     """The person pressed Ctrl-C or Esc."""
 

@@ -27,7 +27,7 @@ from recommender.core.forcing import with_forced_needs
 from recommender.core.models import Catalog, Recommendation, StackWarning
 from recommender.core.names import NameIndex
 from recommender.core.needs import Needs, Vocabulary, holds, resolve_needs
-from recommender.errors import FlaskPickError, UsageError
+from recommender.errors import FlaskPickError, StackConflictError, UsageError
 from recommender.project_git import (
     TEMPLATE_BRANCH,
     Git,
@@ -214,13 +214,13 @@ def plan_addition(
     forced = tuple(dict.fromkeys((*with_names, *asked)))
     excluded = tuple(name for name in without_names if name not in asked)
     try:
-        rec = recommend(catalog, vocabulary, needs, forced, excluded, wired_only=True)
-    except FlaskPickError:
-        if not excluded:
-            raise
-        # What the person already has was kept out only to match the recorded picks; the new
-        # needs may need it after all.
-        rec = recommend(catalog, vocabulary, needs, forced, (), wired_only=True)
+        rec = _recommend_keeping(catalog, vocabulary, needs, forced, excluded)
+    except StackConflictError as exc:
+        # `new` would say "--without"; add has no such option, because it never removes.
+        raise FlaskPickError(
+            f"cannot add {', '.join(asked)}: {exc.library} {exc.why}; `flask-pick add` only "
+            "adds, so what the project has stays (nothing was changed)"
+        ) from exc
     lost = [pick for pick in recorded.picks if pick not in rec.ids]
     if lost:
         raise FlaskPickError(
@@ -252,6 +252,23 @@ def plan_addition(
         new_services=tuple(svc for svc in rec.services if svc not in recorded.services),
         built_in=tuple(built_in),
     )
+
+
+def _recommend_keeping(
+    catalog: Catalog,
+    vocabulary: Vocabulary,
+    needs: Needs,
+    forced: tuple[str, ...],
+    excluded: tuple[str, ...],
+) -> Recommendation:
+    try:
+        return recommend(catalog, vocabulary, needs, forced, excluded, wired_only=True)
+    except FlaskPickError:
+        if not excluded:
+            raise
+        # What the person already has was kept out only to match the recorded picks; the new
+        # needs may need it after all.
+        return recommend(catalog, vocabulary, needs, forced, (), wired_only=True)
 
 
 def copier_answers(recorded: Recorded, rec: Recommendation, secret_key: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from recommender.core.models import (
 from recommender.core.names import NameIndex
 from recommender.core.needs import Needs, Vocabulary
 from recommender.core.scoring import score
-from recommender.errors import FlaskPickError, UsageError
+from recommender.errors import FlaskPickError, StackConflictError, UsageError
 
 UNRANKED = 10**9  # sorts after every download rank
 
@@ -106,15 +106,10 @@ class _Stack:
         library = pick.library
         clash = self.conflict(library)
         if clash is not None:
-            raise FlaskPickError(
-                f"{library.id} conflicts with {clash}; drop one of them (--without)"
-            )
+            raise StackConflictError(library.id, f"conflicts with {clash}")
         wiring = self.wiring_clash(library)
         if wiring is not None:
-            raise FlaskPickError(
-                f"{library.id} cannot be generated in this stack: {wiring}; "
-                "drop one of them (--without)"
-            )
+            raise StackConflictError(library.id, f"cannot be generated in this stack: {wiring}")
         self.picks[library.id] = pick
         for cap in (*library.capabilities, *library.covers):
             self.answered.setdefault(cap, library.id)

@@ -164,6 +164,16 @@ def test_add_never_removes_a_library() -> None:
         plan_addition(CATALOG, VOCABULARY, recorded, [], {"kind": "web"})
 
 
+def test_a_rival_of_a_library_already_there_is_refused_without_naming_without() -> None:
+    recorded = parse_recorded(_answers(_rec(MINIMAL, ("uwsgi",))))
+    with pytest.raises(FlaskPickError) as refused:
+        plan_addition(CATALOG, VOCABULARY, recorded, ["gunicorn"], {})
+    message = str(refused.value)
+    assert "gunicorn conflicts with uwsgi" in message
+    assert "only adds" in message
+    assert "--without" not in message
+
+
 def test_an_unwired_library_is_refused() -> None:
     unwired = next(lib for lib in CATALOG.libraries if not lib.is_dead and not lib.wired)
     recorded = parse_recorded(_answers(_rec(MINIMAL)))
