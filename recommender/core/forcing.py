@@ -22,7 +22,7 @@ def _brought_by(
 
     One value wanting what it provides is that value (admin=yes for Flask-Admin). Among
     several, the value it answers whole, counting what it requires, and the biggest such
-    (Flask-Login is auth=session; Flask-Security-Too is auth=full), and among equals the
+    (Flask-Login is auth=session; Flask-Security is auth=full), and among equals the
     need's own default (Flask-RESTX answers api=rest and api=openapi: an API's default is
     openapi), else the first. A hasher answers no auth value whole, so it sets none.
     """
@@ -65,7 +65,7 @@ def implied_by(
 def _serves_an_answer(vocabulary: Vocabulary, answers: Mapping[str, str], library: Library) -> bool:
     """Whether the library answers a need as already answered: an alternative, not an addition.
 
-    Flask-Security-Too swapped in for Flask-Login on auth=session serves that answer; it does
+    Flask-Security swapped in for Flask-Login on auth=session serves that answer; it does
     not bring roles=yes with it (the engine still pulls in what it requires, such as mail).
     """
     for need in vocabulary.needs:

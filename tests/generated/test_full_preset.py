@@ -46,7 +46,7 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
     # Exactly the stack's services, plus the app, the worker its task queue needs and the
     # one-off migration that runs before the app starts.
     services = compose["services"]
-    assert set(services) == {"web", "migrate", "worker", "postgresql", "redis", "smtp"}
+    assert set(services) == {"web", "migrate", "celery-worker", "postgresql", "redis", "smtp"}
     assert services["migrate"]["command"] == ["flask", "--app", "fullapp", "db", "upgrade"]
     assert all("healthcheck" in svc for name, svc in services.items() if name != "migrate")
     services = {"TEST_DATABASE_URL": database, "TEST_REDIS_URL": redis}

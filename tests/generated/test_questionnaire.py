@@ -65,17 +65,17 @@ def test_web_app_with_login_and_one_swap_then_replayed(tmp_path: Path) -> None:
     answer(child, "Swap which library", "Flask-Login" + ENTER)
     child.expect("Libraries side by side")
     answer(child, "Use which instead of Flask-Login", "Security" + ENTER)
-    child.expect("Flask-Security-Too")
+    child.expect("Flask-Security")
     answer(child, "Generate this stack", ENTER)
     assert finish(child) == 0
 
     project = tmp_path / "site1"
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert recorded["needs"]["auth"] == "session"
-    assert "flask-security-too" in recorded["picks"]
+    assert "flask-security" in recorded["picks"]
     assert "flask-login" not in recorded["picks"]
     saved = yaml.safe_load((tmp_path / "answers.yml").read_text())
-    assert saved["with"] == ["flask-security-too"]
+    assert saved["with"] == ["flask-security"]
     assert saved["without"] == ["flask-login"]
 
     (tmp_path / "again").mkdir()

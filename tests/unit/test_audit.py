@@ -61,7 +61,7 @@ DEAD = [
     ("Flask-Testing", "flask_testing", "flask-testing", "flask-test-client"),
     ("channels", "channels", "channels", "flask-socketio"),
     ("django-ratelimit", "django_ratelimit", "django-ratelimit", "flask-limiter"),
-    ("Flask-User", "flask_user", "flask-user", "flask-security-too"),
+    ("Flask-User", "flask_user", "flask-user", "flask-security"),
 ]
 
 

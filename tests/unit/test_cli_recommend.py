@@ -142,14 +142,14 @@ def test_markdown_and_table_show_the_same_libraries(capsys: pytest.CaptureFixtur
 
 def test_compare_libraries(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(
-        capsys, "compare", "flask-login", "flask-security-too", "authlib", "--format", "json"
+        capsys, "compare", "flask-login", "flask-security", "authlib", "--format", "json"
     )
     assert result.exit_code == 0, result.stderr
     document = result.json()
     validate(document, "compare")
     assert [lib["id"] for lib in document["libraries"]] == [
         "flask-login",
-        "flask-security-too",
+        "flask-security",
         "authlib",
     ]
 

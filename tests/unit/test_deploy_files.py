@@ -36,6 +36,13 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             migrations="no",
             deploy="heroku",
         ),
+        # Both task queues at once (each brings a worker), on MySQL.
+        "queues": render_stack(
+            root / "queues", "webapp", "celery", "flask-rq", database="mysql", tasks="yes"
+        ),
+        "jobs": render_stack(root / "jobs", "minimal", "flask-rq", deploy="heroku"),
+        # A worker with no SQL tables to wait for.
+        "documents": render_stack(root / "documents", "minimal", database="mongodb", tasks="yes"),
     }
 
 
@@ -43,8 +50,18 @@ def _read(project: Path, name: str) -> str:
     return (project / name).read_text(encoding="utf-8")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a repeated key, as docker compose does (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = {key for key in keys if keys.count(key) > 1}
+        assert not repeated, f"repeated keys {sorted(repeated)} at {node.start_mark}"
+        return super().construct_mapping(node, deep=deep)
+
+
 def _compose(project: Path) -> dict[str, Any]:
-    data = yaml.safe_load(_read(project, "docker-compose.yml"))
+    data = yaml.load(_read(project, "docker-compose.yml"), Loader=_UniqueKeyLoader)
     assert isinstance(data, dict)
     return data
 
@@ -79,6 +96,54 @@ def test_sqlite_is_one_file_for_the_migration_and_the_app(projects: dict[str, Pa
     assert "instance" in compose["volumes"]
 
 
+@pytest.mark.parametrize(
+    ("name", "workers"),
+    [
+        ("realtime", {"celery-worker"}),
+        ("full", {"celery-worker"}),
+        ("queues", {"celery-worker", "rq-worker"}),
+        ("documents", {"celery-worker"}),
+    ],
+)
+def test_workers_start_after_the_migration_and_share_the_database(
+    projects: dict[str, Path], name: str, workers: set[str]
+) -> None:
+    compose = _compose(projects[name])
+    services = compose["services"]
+    built = {svc for svc, spec in services.items() if "build" in spec}
+    assert built - {"web", "migrate"} == workers
+    backing = {
+        svc: {"condition": "service_healthy"} for svc, spec in services.items() if "image" in spec
+    }
+    migrated = (
+        {"migrate": {"condition": "service_completed_successfully"}} if "migrate" in built else {}
+    )
+    for worker in workers:
+        spec = services[worker]
+        # The app's image and settings, started once the backing services are healthy and
+        # the one-off migration (when the app has tables) has succeeded, like web.
+        assert spec["build"] == services["web"]["build"]
+        assert spec["environment"] == services["web"]["environment"]
+        assert spec["depends_on"] == services["web"]["depends_on"] == {**migrated, **backing}
+        # One SQLite file for all of them: the same volume at the same path.
+        assert spec.get("volumes") == services["web"].get("volumes")
+    if "migrate" in built:
+        assert services["migrate"]["depends_on"] == backing
+
+
+def test_a_sqlite_worker_reads_the_migrated_file(projects: dict[str, Path]) -> None:
+    compose = _compose(projects["realtime"])
+    assert compose["services"]["celery-worker"]["volumes"] == ["instance:/app/instance"]
+    readme = _read(projects["queues"], "README.md")
+    for worker in ("celery-worker", "rq-worker"):
+        assert f"starts it as the `{worker}` service" in readme
+
+
+def test_repeated_compose_keys_are_caught() -> None:
+    with pytest.raises(AssertionError, match="repeated keys"):
+        yaml.load("services:\n  worker: {}\n  worker: {}\n", Loader=_UniqueKeyLoader)
+
+
 def test_no_tables_no_migrate_service(projects: dict[str, Path]) -> None:
     services = _compose(projects["minimal"])["services"]
     assert set(services) == {"web"}
@@ -108,6 +173,19 @@ def test_heroku_release_phase_creates_the_schema(
     projects: dict[str, Path], name: str, schema: str
 ) -> None:
     assert f"\nrelease: flask --app {name} {schema}\n" in _read(projects[name], "Procfile")
+
+
+def test_heroku_runs_each_worker_compose_runs(projects: dict[str, Path]) -> None:
+    for name, worker in (("realtime", "celery-worker"), ("jobs", "rq-worker")):
+        procfile = _read(projects[name], "Procfile").splitlines()
+        line = next(line for line in procfile if line.startswith(f"{worker}: "))
+        assert (
+            line.split(": ", 1)[1].split()
+            == _compose(projects[name])["services"][worker]["command"]
+        )
+        assert f"`heroku ps:scale {worker}=1`" in _read(projects[name], "README.md")
+    # A stack without a task queue has no worker process to scale.
+    assert "worker" not in _read(projects["lite"], "Procfile")
 
 
 def test_proxy_headers_are_documented_where_settings_are(projects: dict[str, Path]) -> None:

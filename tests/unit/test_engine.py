@@ -57,7 +57,7 @@ LOGIN = library(
 )
 HASHER = library("argon2-cffi", capabilities=("password-hashing",), kind="library", popularity=400)
 SECURITY = library(
-    "flask-security-too",
+    "flask-security",
     capabilities=("login", "roles"),
     covers=("password-hashing",),
     popularity=9000,
@@ -127,7 +127,7 @@ def test_session_auth_picks_the_small_pieces() -> None:
 
 def test_full_auth_prefers_one_library_that_covers_three() -> None:
     rec = run(auth="full", database="sqlite")
-    assert "flask-security-too" in rec.ids
+    assert "flask-security" in rec.ids
     assert "flask-login" not in rec.ids
     assert "argon2-cffi" not in rec.ids  # covered: no separate hasher
 
@@ -191,7 +191,7 @@ def test_without_every_candidate_names_the_unanswered_need() -> None:
 
 def test_conflicting_forced_libraries_are_refused() -> None:
     with pytest.raises(FlaskPickError, match="conflicts with"):
-        run(with_=("flask-login", "flask-security-too"))
+        run(with_=("flask-login", "flask-security"))
 
 
 def test_unknown_library_suggests_names() -> None:

@@ -50,7 +50,7 @@ def test_a_forced_library_brings_its_need(name: str, brought: dict[str, str]) ->
 def test_the_biggest_auth_a_library_answers_whole_is_the_one_it_brings() -> None:
     given = {**WEBAPP, "auth": "none"}
     # It requires mail (password reset and confirmation emails), so mail comes too.
-    assert forced(given, "flask-security-too") == {"auth": "full", "roles": "yes", "mail": "yes"}
+    assert forced(given, "flask-security") == {"auth": "full", "roles": "yes", "mail": "yes"}
     assert forced(given, "flask-login") == {"auth": "session"}
 
 
@@ -132,5 +132,5 @@ def test_recommend_shows_the_need_a_forced_library_brought(
 
 
 def test_a_library_swapped_in_for_an_answered_need_brings_nothing_more() -> None:
-    # Flask-Security-Too in place of Flask-Login serves auth=session; roles stay as answered.
-    assert forced(WEBAPP, "flask-security-too") == {}
+    # Flask-Security in place of Flask-Login serves auth=session; roles stay as answered.
+    assert forced(WEBAPP, "flask-security") == {}

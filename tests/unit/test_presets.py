@@ -30,7 +30,8 @@ NEVER = {
     "flask-restful",
     "flask-api",
     "flask-user",
-    "flask-security",
+    # The same release as flask-security, under the name upstream asks people to move from.
+    "flask-security-too",
 }
 
 
@@ -47,7 +48,7 @@ def stack(preset: str | None = None, **needs: str) -> Recommendation:
         (
             "webapp",
             {"flask-sqlalchemy", "flask-migrate", "flask-wtf", "gunicorn"},
-            [{"flask-login", "flask-security-too"}],
+            [{"flask-login", "flask-security"}],
         ),
         (
             "api",
@@ -56,7 +57,7 @@ def stack(preset: str | None = None, **needs: str) -> Recommendation:
         ),
         (
             "full",
-            {"flask-security-too", "flask-sqlalchemy", "flask-migrate", "psycopg"},
+            {"flask-security", "flask-sqlalchemy", "flask-migrate", "psycopg"},
             [{"flask-smorest", "apiflask", "flask-openapi3"}],
         ),
     ],
@@ -79,12 +80,12 @@ def test_minimal_has_no_database_or_auth() -> None:
 def test_token_api_brings_no_form_login_or_csrf() -> None:
     ids = set(stack(kind="api", auth="token").ids)
     assert "flask-jwt-extended" in ids
-    assert not ids & {"flask-login", "flask-wtf", "flask-security-too"}
+    assert not ids & {"flask-login", "flask-wtf", "flask-security"}
 
 
 def test_full_auth_uses_one_library_not_three() -> None:
     ids = set(stack(kind="web", auth="full", roles="yes").ids)
-    assert "flask-security-too" in ids
+    assert "flask-security" in ids
     assert not ids & {"flask-login", "flask-bcrypt", "flask-principal"}
 
 
@@ -119,7 +120,7 @@ def test_the_full_preset_answers_every_need() -> None:
             },
             {"flask-jwt-extended", "psycopg", "flask-caching"},
             [{"celery", "flask-rq"}],
-            {"flask-login", "flask-wtf", "flask-security-too", "flask-cache"},
+            {"flask-login", "flask-wtf", "flask-security", "flask-cache"},
         ),
         (
             {"kind": "web", "auth": "oauth"},
@@ -129,7 +130,7 @@ def test_the_full_preset_answers_every_need() -> None:
         ),
         (
             {"kind": "web", "auth": "full", "admin": "yes", "i18n": "yes"},
-            {"flask-security-too", "flask-admin", "flask-babel"},
+            {"flask-security", "flask-admin", "flask-babel"},
             [{"flask-mail", "flask-mailman"}],
             {"flask-login", "flask-user", "flask-bcrypt"},
         ),

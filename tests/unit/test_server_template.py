@@ -92,8 +92,18 @@ def test_uwsgi_ini_builds_the_app_with_the_factory(projects: dict[str, Path]) ->
         "vacuum = true",
         "http-socket = 0.0.0.0:%(_)",
         "http-socket = 0.0.0.0:8000",
+        # Bodies read before the app runs: uWSGI warns at every start when harakiri is on
+        # without it.
+        "post-buffering = 65536",
+        # Refused settings stop the master process in one line (the generated test_uwsgi.py
+        # runs it); by path, so that an error importing the package is caught too.
+        f"shared-import = %d{package}/preflight.py",
     ):
         assert f"\n{line}\n" in ini, line
+    assert "\nharakiri = 30\n" in ini
+    assert (project / package / "preflight.py").is_file()
+    assert (project / "tests" / "test_uwsgi.py").is_file()
+    assert not (projects["gunicorn"] / "plain" / "preflight.py").exists()
 
 
 @pytest.mark.parametrize(
