@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 
-def exit_cancelled() -> None:
+def exit_cancelled() -> NoReturn:
     """Say that a Ctrl-C left nothing behind and exit 130 at once.
 
     os._exit, not sys.exit: once Python has seen a KeyboardInterrupt it may end an orderly exit

@@ -15,21 +15,20 @@ import yaml
 
 from recommender.catalog import shipped_catalog
 from tests.generated import harness
-from tests.unit.rendering import render_stack
+from tests.unit.rendering import RenderStack
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("deploy")
+def projects(rendered: RenderStack) -> dict[str, Path]:
     return {
-        "api": render_stack(root / "api", "api"),
-        "webapp": render_stack(root / "webapp", "webapp"),
-        "minimal": render_stack(root / "minimal", "minimal"),
-        "full": render_stack(root / "full", "full"),
-        "realtime": render_stack(root / "realtime", "realtime", deploy="heroku"),
-        "sockets": render_stack(root / "sockets", "minimal", kind="web", realtime="websocket"),
-        "lite": render_stack(
-            root / "lite",
+        "api": rendered("api", "api"),
+        "webapp": rendered("webapp", "webapp"),
+        "minimal": rendered("minimal", "minimal"),
+        "full": rendered("full", "full"),
+        "realtime": rendered("realtime", "realtime", deploy="heroku"),
+        "sockets": rendered("sockets", "minimal", kind="web", realtime="websocket"),
+        "lite": rendered(
+            "lite",
             "minimal",
             "flask-sqlalchemy-lite",
             database="sqlite",
@@ -37,12 +36,10 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             deploy="heroku",
         ),
         # Both task queues at once (each brings a worker), on MySQL.
-        "queues": render_stack(
-            root / "queues", "webapp", "celery", "flask-rq", database="mysql", tasks="yes"
-        ),
-        "jobs": render_stack(root / "jobs", "minimal", "flask-rq", deploy="heroku"),
+        "queues": rendered("queues", "webapp", "celery", "flask-rq", database="mysql", tasks="yes"),
+        "jobs": rendered("jobs", "minimal", "flask-rq", deploy="heroku"),
         # A worker with no SQL tables to wait for.
-        "documents": render_stack(root / "documents", "minimal", database="mongodb", tasks="yes"),
+        "documents": rendered("documents", "minimal", database="mongodb", tasks="yes"),
     }
 
 

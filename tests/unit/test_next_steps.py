@@ -12,28 +12,27 @@ import pytest
 import yaml
 
 from recommender import console
-from tests.unit.rendering import render_stack
+from tests.unit.rendering import RenderStack
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("steps")
+def projects(rendered: RenderStack) -> dict[str, Path]:
     return {
         # PostgreSQL and Redis from docker compose, tables from Flask-Migrate.
-        "api": render_stack(root / "api", "api"),
+        "api": rendered("api", "api"),
         # SQLite: no services to start.
-        "webapp": render_stack(root / "webapp", "webapp"),
+        "webapp": rendered("webapp", "webapp"),
         # No migrations: the tables come from `create-tables`.
-        "lite": render_stack(
-            root / "lite",
+        "lite": rendered(
+            "lite",
             "minimal",
             "flask-sqlalchemy-lite",
             database="sqlite",
             migrations="no",
         ),
-        "plain": render_stack(root / "plain", "minimal", database="sqlite", migrations="no"),
+        "plain": rendered("plain", "minimal", database="sqlite", migrations="no"),
         # No database at all.
-        "minimal": render_stack(root / "minimal", "minimal"),
+        "minimal": rendered("minimal", "minimal"),
     }
 
 

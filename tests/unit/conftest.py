@@ -1,0 +1,5 @@
+"""Fixtures shared by the fast tests."""
+
+from tests.unit.rendering import rendered
+
+__all__ = ["rendered"]
