@@ -298,6 +298,17 @@ def _alternatives(entry: _Entry, field: str, raw: object) -> tuple[Condition, ..
     return (_condition(entry, field, raw),)
 
 
+def _warnings(entry: _Entry) -> tuple[tuple[Condition, str], ...]:
+    """A value's `warn_when` rules: each a condition on other needs and the warning it gives."""
+    rules = entry.get("warn_when", list, required=False) or []
+    result = []
+    for rule in rules:
+        if not isinstance(rule, dict) or not rule.get("when") or not rule.get("message"):
+            raise entry.fail("warn_when", f"has a rule {rule!r} without both when and message")
+        result.append((_condition(entry, "warn_when", rule["when"]), str(rule["message"])))
+    return tuple(result)
+
+
 def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str]) -> Need:
     entry = _Entry(data, "needs.yaml")
     entry.entry = key
@@ -314,6 +325,7 @@ def _need(key: str, data: object, capabilities: set[str], builtin_ids: set[str])
                 builtins=sub.strings("builtin", builtin_ids),
                 services=sub.strings("services", _SERVICES),
                 only_when=_alternatives(sub, "only_when", sub.data.get("only_when")),
+                warn_when=_warnings(sub),
             )
         )
     raw_defaults = entry.get("default", list) or []

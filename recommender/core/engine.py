@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recommender.core.models import (
@@ -16,7 +16,7 @@ from recommender.core.models import (
     StackWarning,
 )
 from recommender.core.names import NameIndex
-from recommender.core.needs import Needs, Vocabulary
+from recommender.core.needs import Needs, Vocabulary, holds
 from recommender.core.scoring import score
 from recommender.errors import FlaskPickError, StackConflictError, UsageError
 
@@ -254,7 +254,7 @@ def _build(
     excluded = {index.require(name).id for name in without_names} if index else set()
     order = {cap: position for position, (cap, _) in enumerate(catalog.capabilities)}
     stack = _Stack(catalog, wanted, order, excluded, wired_only)
-    warnings: list[StackWarning] = []
+    warnings = _need_warnings(vocabulary, answers)
     for name in with_names:
         assert index is not None
         _force(stack, index.require(name), warnings, builtins)
@@ -286,6 +286,22 @@ def _build(
         warnings=tuple(warnings),
         services=tuple(sorted(services)),
     )
+
+
+def _need_warnings(vocabulary: Vocabulary, answers: Mapping[str, str]) -> list[StackWarning]:
+    """Warnings for answers that work but are unwise together (SQLite on Heroku).
+
+    Such a warning is about a need, not a library: it names the answer (`database=sqlite`).
+    """
+    warnings = []
+    for need in vocabulary.needs:
+        value = need.value(answers[need.key])
+        assert value is not None
+        for condition, message in value.warn_when:
+            if holds(condition, answers):
+                subject = f"{need.key}={value.name}"
+                warnings.append(StackWarning(library=subject, message=message, successor=None))
+    return warnings
 
 
 def _force(

@@ -22,6 +22,8 @@ class NeedValue:
     services: tuple[str, ...] = ()
     only_when: tuple[Condition, ...] = ()
     """Alternatives: the value makes sense when any one of them holds (none: always)."""
+    warn_when: tuple[tuple[Condition, str], ...] = ()
+    """Allowed but unwise combinations: when the condition holds, the message is a warning."""
 
 
 @dataclass(frozen=True, slots=True)

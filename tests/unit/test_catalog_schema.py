@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from recommender.catalog import load_catalog
+from recommender.catalog import load_catalog, load_vocabulary
 from recommender.errors import CatalogError
 from tests.unit.catalog_builder import copy_catalog, edit_entry
 
@@ -79,3 +80,16 @@ def test_cli_reports_broken_catalog_in_one_line_with_exit_1(tmp_path: Path) -> N
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: extensions/flask-login.yaml: entry 'flask-login': ")
     assert "field 'status'" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "rule", [{"when": {"deploy": ["heroku"]}}, {"message": "unwise"}, "warn me"]
+)
+def test_a_warning_rule_needs_a_condition_and_a_message(rule: object, tmp_path: Path) -> None:
+    catalog_dir = copy_catalog(tmp_path)
+    needs_file = catalog_dir / "needs.yaml"
+    needs = yaml.safe_load(needs_file.read_text())
+    needs["database"]["values"]["sqlite"]["warn_when"] = [rule]
+    needs_file.write_text(yaml.safe_dump(needs))
+    with pytest.raises(CatalogError, match="needs.yaml: .*'warn_when' has a rule"):
+        load_vocabulary(load_catalog(catalog_dir), catalog_dir)

@@ -101,6 +101,27 @@ def test_database_drivers_follow_the_database() -> None:
     assert "mysql" in stack(database="mysql").services
 
 
+def test_heroku_gets_postgresql_and_its_driver_unless_a_database_is_chosen() -> None:
+    heroku = stack(deploy="heroku")
+    assert dict(heroku.needs)["database"] == "postgresql"
+    assert {"psycopg", "flask-migrate"} <= set(heroku.ids)
+    assert "postgresql" in heroku.services
+    assert not heroku.warnings
+    # Elsewhere the default stays the file that needs no server.
+    assert dict(stack(deploy="docker").needs)["database"] == "sqlite"
+    assert dict(stack(deploy="heroku", database="mysql").needs)["database"] == "mysql"
+
+
+def test_sqlite_on_heroku_is_allowed_with_a_warning_about_its_lost_data() -> None:
+    chosen = stack(deploy="heroku", database="sqlite")
+    assert "sqlite" not in " ".join(chosen.ids)
+    [warning] = chosen.warnings
+    assert warning.library == "database=sqlite"
+    assert "Heroku" in warning.message and "database=postgresql" in warning.message
+    assert not stack(deploy="docker", database="sqlite").warnings
+    assert not stack(deploy="none", database="sqlite").warnings
+
+
 def test_the_full_preset_answers_every_need() -> None:
     rec = stack("full")
     assert not set(rec.ids) & NEVER
