@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from recommender.core.audit import (
+    RULE_KINDS,
     Audit,
     Project,
     RemovedApi,
@@ -27,7 +28,7 @@ from recommender.scan.dependencies import (
     read_setup_cfg,
     read_setup_py,
 )
-from recommender.scan.reader import Reader
+from recommender.scan.reader import Reader, Wanted
 from recommender.scan.sources import read_python
 
 # Folders that hold someone else's code or generated files, never the project's own.
@@ -55,8 +56,7 @@ def scan_project(path: Path, removed: Iterable[RemovedApi] = ()) -> Project:
         raise UsageError(f"{path} does not exist; give the folder of a Python project")
     target = path.resolve()
     root = target if target.is_dir() else target.parent
-    attrs = frozenset(api.name for api in removed if api.attribute)
-    reader = Reader(root, attrs)
+    reader = Reader(root, wanted_names(removed))
     local: set[str] = set()
     files = [target] if target.is_file() else list(_walk(root))
     for file in files:
@@ -175,18 +175,58 @@ def load_removed_apis(data: object) -> tuple[RemovedApi, ...]:
             if not isinstance(value, str) or not value:
                 raise CatalogError(f"{here}: field '{key}' must be a non-empty string")
             fields[key] = value
+        if " " not in fields["removed_in"]:
+            raise CatalogError(f"{here}: field 'removed_in' must read '<package> <version>'")
+        kind = group.get("kind", "import")
+        if kind not in RULE_KINDS:
+            raise CatalogError(f"{here}: field 'kind' is {kind!r}; one of {', '.join(RULE_KINDS)}")
+        receivers = _strings(group, "receivers", here)
+        calls = _strings(group, "calls", here)
+        if kind == "keyword" and not calls:
+            raise CatalogError(f"{here}: a keyword group needs 'calls' (the functions)")
+        anywhere = group.get("anywhere", False)
+        if not isinstance(anywhere, bool):
+            raise CatalogError(f"{here}: field 'anywhere' must be true or false")
         names = group.get("names")
         if not isinstance(names, dict) or not names:
             raise CatalogError(f"{here}: field 'names' must map each removed name to its fix")
-        attribute = group.get("attribute", False)
-        if not isinstance(attribute, bool):
-            raise CatalogError(f"{here}: field 'attribute' must be true or false")
         for name, fix in names.items():
             if not isinstance(name, str) or not isinstance(fix, str) or not fix:
                 raise CatalogError(f"{here}: names: {name!r} must map to a one-line fix")
             result.append(
                 RemovedApi(
-                    fields["module"], name, fields["removed_in"], fix, fields["source"], attribute
+                    fields["module"],
+                    name,
+                    fields["removed_in"],
+                    fix,
+                    fields["source"],
+                    kind,
+                    receivers,
+                    calls,
+                    anywhere,
                 )
             )
     return tuple(result)
+
+
+def _strings(group: dict[str, object], key: str, here: str) -> tuple[str, ...]:
+    value = group.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise CatalogError(f"{here}: field '{key}' must be a list of names")
+    return tuple(str(item) for item in value)
+
+
+def wanted_names(removed: Iterable[RemovedApi]) -> Wanted:
+    """What the source readers must collect for these rules, and nothing more."""
+    removed = tuple(removed)
+    keywords: dict[str, set[str]] = {}
+    for api in removed:
+        if api.kind == "keyword":
+            for call in api.calls:
+                keywords.setdefault(call, set()).add(api.name)
+    return Wanted(
+        attributes=frozenset(api.name for api in removed if api.kind == "attribute"),
+        keywords={call: frozenset(names) for call, names in keywords.items()},
+        config_keys=frozenset(api.name for api in removed if api.kind == "config"),
+        modules=frozenset(api.module for api in removed if api.kind == "import"),
+    )

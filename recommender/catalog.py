@@ -111,6 +111,13 @@ def _release(entry: _Entry) -> Release | None:
     return Release(version, month)
 
 
+def _works_from_basis(entry: _Entry) -> str | None:
+    basis = entry.optional_text("works_from_basis")
+    if basis is not None and basis not in ("changelog", "tested"):
+        raise entry.fail("works_from_basis", f"is {basis!r}, expected changelog or tested")
+    return basis
+
+
 def _library(data: object, where: str, capabilities: set[str]) -> Library:
     entry = _Entry(data, where)
     library_id = entry.text("id")
@@ -137,6 +144,7 @@ def _library(data: object, where: str, capabilities: set[str]) -> Library:
         flask3_note=entry.optional_text("flask3_note"),
         works_from=entry.optional_text("works_from"),
         flask3_from=entry.optional_text("flask3_from"),
+        works_from_basis=_works_from_basis(entry),
         latest=_release(entry),
         popularity=popularity,
         as_of=as_of,

@@ -412,14 +412,42 @@ def audit_command(
             metavar="PATH", help="The project folder (default: this one), or one dependency file."
         ),
     ] = Path(),
-    fmt: FormatOption = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output format: table, json, markdown or sarif (for code scanning in CI).",
+        ),
+    ] = "table",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 on: error (breaks on Flask 3, the default) or warning (anything found).",
+        ),
+    ] = "error",
 ) -> None:
-    """Check a project's Flask libraries: dead ones, Flask-3-breaking pins, removed imports."""
-    from recommender.audit import run_audit
+    """Check a project's Flask libraries: dead ones, Flask-3-breaking pins, removed APIs."""
+    from typing import cast
 
+    from recommender.audit import run_audit
+    from recommender.console import FORMATS
+    from recommender.core.audit import SEVERITIES, Severity
+
+    _check_choice("--format", fmt, (*FORMATS, "sarif"))
+    _check_choice("--fail-on", fail_on, SEVERITIES)
+    threshold = cast(Severity, fail_on)
     result = run_audit(path)
-    console.print_audit(result, fmt)
-    if result.fails:
+    if fmt == "sarif":
+        from recommender.sarif import print_sarif
+
+        print_sarif(result, threshold)
+    else:
+        console.print_audit(result, cast(Format, fmt), threshold)
+    if result.fails_on(threshold):
         # The report is the message; exit 1 lets the audit guard CI.
         raise typer.Exit(1)
 

@@ -19,7 +19,7 @@ from recommender.core.models import Builtin, Library, Recommendation
 from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
 
 if TYPE_CHECKING:
-    from recommender.core.audit import Audit, Finding, Location
+    from recommender.core.audit import Audit, Finding, Location, Severity
     from recommender.evolve import Outcome
 
 Format = Literal["table", "json", "markdown"]
@@ -460,7 +460,7 @@ def print_addition(outcome: Outcome) -> None:
 _VERDICT_STYLE = {"dead": "bold red", "breaking": "red", "warning": "yellow", "ok": "green"}
 
 
-def audit_record(result: Audit) -> dict[str, Any]:
+def audit_record(result: Audit, fail_on: Severity = "error") -> dict[str, Any]:
     """An audit as the JSON document `audit --format json` prints."""
     project = result.project
 
@@ -471,7 +471,8 @@ def audit_record(result: Audit) -> dict[str, Any]:
 
     return {
         "path": project.root,
-        "fails": result.fails,
+        "fails": result.fails_on(fail_on),
+        "fail_on": fail_on,
         "summary": {
             verdict: result.count(verdict) for verdict in ("dead", "breaking", "warning", "ok")
         },
@@ -488,6 +489,7 @@ def audit_record(result: Audit) -> dict[str, Any]:
                 "why": f.why,
                 "flask3": f.flask3,
                 "works_from": f.works_from,
+                "works_from_basis": f.works_from_basis,
                 "latest": None if f.latest is None else asdict(f.latest),
                 "verdict": f.verdict,
                 "locations": [location(where) for where in f.locations],
@@ -502,6 +504,8 @@ def audit_record(result: Audit) -> dict[str, Any]:
                         "message": p.message,
                         "fix": p.fix,
                         "fails": p.fails,
+                        "severity": p.severity,
+                        "rule": p.rule,
                         "location": location(p.location),
                     }
                     for p in f.problems
@@ -535,19 +539,38 @@ def _audit_verdict(finding: Finding) -> str:
         return f"use {finding.successor_name}" if finding.successor_name else "replace it"
     if finding.upgrade_to:
         return f"pin >={finding.upgrade_to}"
-    return {"breaking": "fix imports", "warning": "check it"}.get(finding.verdict, "ok")
+    if finding.verdict == "warning" and finding.successor_name:
+        return f"plan a move to {finding.successor_name}"
+    return {"breaking": "fix code", "warning": "check it"}.get(finding.verdict, "ok")
 
 
-def _audit_summary(result: Audit) -> str:
+def _audit_reason(finding: Finding) -> str:
+    """Why a library got its verdict: its worst problem, and how many more there are."""
+    if not finding.problems:
+        return "-"
+    worst = sorted(finding.problems, key=lambda p: not p.fails)
+    first = worst[0]
+    message = first.message
+    if first.location is not None and message.startswith("`"):
+        # "`from x import y`: x.y was removed in ..." reads shorter as "x.y was removed in ...".
+        message = message.split("`: ", 1)[-1]
+    more = len(worst) - 1
+    return message + (f" (+{more} more)" if more else "")
+
+
+def _audit_summary(result: Audit, fail_on: Severity) -> str:
     counts = [(result.count(v), v) for v in ("dead", "breaking", "warning", "ok")]
     parts = ", ".join(f"{n} {label}" for n, label in counts if n)
     found = len(result.findings)
     head = f"{found} Flask-related {'library' if found == 1 else 'libraries'}"
-    tail = (
-        "fix the dead and breaking ones (exit 1)"
-        if result.fails
-        else "nothing blocks Flask 3 (exit 0)"
-    )
+    if result.fails_on(fail_on):
+        tail = (
+            "fix the dead and breaking ones (exit 1)"
+            if result.fails
+            else "warnings fail this run, as --fail-on warning asks (exit 1)"
+        )
+    else:
+        tail = "nothing blocks Flask 3 (exit 0)"
     return f"{head}: {parts or 'none found'}; {tail}."
 
 
@@ -575,16 +598,16 @@ def _print_problems(out: Console, finding: Finding) -> None:
         out.print(Padding(Text(f"-> {problem.fix}"), (0, 0, 0, 4), expand=False))
 
 
-def print_audit(result: Audit, fmt: Format) -> None:
+def print_audit(result: Audit, fmt: Format, fail_on: Severity = "error") -> None:
     """Print an audit: each Flask-related library, then what to change, then notes."""
     if fmt == "json":
-        print_json(audit_record(result))
+        print_json(audit_record(result, fail_on))
         return
     project = result.project
     scanned = (
         f"{len(project.dependency_files)} dependency file(s), {project.python_files} Python file(s)"
     )
-    headers = ("library", "status", "flask 3", "last release", "found at", "to do")
+    headers = ("library", "status", "flask 3", "last release", "found at", "why", "to do")
     rows = [
         (
             f.name,
@@ -592,6 +615,7 @@ def print_audit(result: Audit, fmt: Format) -> None:
             f.flask3,
             f"{f.latest.version} {f.latest.month}" if f.latest else "-",
             _found_at(f),
+            _audit_reason(f),
             _audit_verdict(f),
         )
         for f in result.findings
@@ -619,7 +643,7 @@ def print_audit(result: Audit, fmt: Format) -> None:
             print("\n## Notes\n")
             for note in project.notes:
                 print(f"- {note}")
-        print(f"\n{_audit_summary(result)}")
+        print(f"\n{_audit_summary(result, fail_on)}")
         return
     from rich import box
 
@@ -628,12 +652,13 @@ def print_audit(result: Audit, fmt: Format) -> None:
     if out.width < 110 and rows:
         # A narrow terminal gets one short block per library instead of a cramped table.
         out.print(title, highlight=False)
-        for finding, (name, status, flask3, latest, found, todo) in zip(
+        for finding, (name, status, flask3, latest, found, why, todo) in zip(
             result.findings, rows, strict=True
         ):
             style = _VERDICT_STYLE[finding.verdict]
             out.print(
                 f"\n[{style}]{escape(name)}[/]: {escape(todo)}\n"
+                f"  why: {escape(why)}\n"
                 f"  {escape(status)}, flask 3: {flask3}, last release {latest}\n"
                 f"  [dim]found at {escape(found)}[/]",
                 highlight=False,
@@ -643,7 +668,7 @@ def print_audit(result: Audit, fmt: Format) -> None:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
         for header in headers:
             # Names, statuses and releases stay whole; locations and what to do wrap instead.
-            table.add_column(header, no_wrap=header not in ("found at", "to do"))
+            table.add_column(header, no_wrap=header not in ("found at", "why", "to do"))
         for finding, row in zip(result.findings, rows, strict=True):
             cells = [escape(cell) for cell in row[:-1]]
             table.add_row(*cells, f"[{_VERDICT_STYLE[finding.verdict]}]{escape(row[-1])}[/]")
@@ -661,7 +686,7 @@ def print_audit(result: Audit, fmt: Format) -> None:
     for note in project.notes:
         out.print(f"note: {note}", markup=False, soft_wrap=True)
     out.print(
-        f"\n{_audit_summary(result)}",
-        style="bold red" if result.fails else "bold green",
+        f"\n{_audit_summary(result, fail_on)}",
+        style="bold red" if result.fails_on(fail_on) else "bold green",
         markup=False,
     )

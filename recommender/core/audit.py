@@ -18,8 +18,16 @@ from recommender.core.models import Catalog, Library, Release
 from recommender.core.names import fold
 from recommender.pypi_index import PyPIIndex, derive_status
 
-Source = Literal["catalog", "pypi-index", "unknown"]
+# "rules": known only from removed-apis.yaml (a dependency of Flask's own, such as itsdangerous).
+Source = Literal["catalog", "pypi-index", "rules", "unknown"]
 How = Literal["declared", "imported", "used"]
+Severity = Literal["error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+RuleKind = Literal["import", "attribute", "keyword", "config", "requirement"]
+RULE_KINDS: tuple[RuleKind, ...] = ("import", "attribute", "keyword", "config", "requirement")
+# How a name shows in code: `x.attr`, `call(keyword=...)`, a config key, or a dotted name
+# reached through an import (`flask._app_ctx_stack`, `request.is_xhr` for flask.request.is_xhr).
+UseKind = Literal["attribute", "keyword", "config", "qualified"]
 ProblemKind = Literal[
     "dead", "flask3-pin", "flask-ext-import", "removed-api", "unmaintained", "unknown"
 ]
@@ -61,20 +69,27 @@ class ImportUse:
 
 @dataclass(frozen=True, slots=True)
 class AttributeUse:
-    """An attribute read or decorator, `app.before_first_request`: only names asked for."""
+    """A use in code of a name some rule asks for (never every attribute of a project).
+
+    kind attribute: `receiver.name`; keyword: `receiver(name=...)`; config: the config key
+    `name`; qualified: `name` is the full dotted name reached through an import.
+    """
 
     name: str
     text: str
     file: str
     line: int
+    receiver: str = ""
+    kind: UseKind = "attribute"
 
 
 @dataclass(frozen=True, slots=True)
 class RemovedApi:
     """A name Flask or Werkzeug removed: code that imports (or, for attributes, uses) it fails.
 
-    `name` is "*" when the whole module is gone; `attribute` marks a method or property
-    (`app.before_first_request`), matched in files that import `module`.
+    `name` is "*" when the whole module is gone. `kind` says how it is matched (see
+    catalog/removed-apis.yaml); for kind requirement `name` is a distribution and
+    `use_instead` the version Flask 3 needs of it.
     """
 
     module: str
@@ -82,7 +97,30 @@ class RemovedApi:
     removed_in: str
     use_instead: str
     source: str
-    attribute: bool = False
+    kind: RuleKind = "import"
+    receivers: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    anywhere: bool = False
+
+    @property
+    def attribute(self) -> bool:
+        """Whether the rule matches `x.name` rather than an import."""
+        return self.kind == "attribute"
+
+    @property
+    def rule_id(self) -> str:
+        """A stable id for the rule: "import:flask:safe_join", "config:flask:ENV"."""
+        return f"{self.kind}:{self.module}:{self.name}"
+
+    @property
+    def package(self) -> str:
+        """The distribution whose release removed it: "Flask-RQ 1.0" -> "Flask-RQ"."""
+        return self.removed_in.rsplit(" ", 1)[0]
+
+    @property
+    def version(self) -> str:
+        """The release that removed it: "Flask-RQ 1.0" -> "1.0"."""
+        return self.removed_in.rsplit(" ", 1)[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +152,23 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a library's use, with its one-line fix; `fails` sets exit 1."""
+    """One thing wrong with a library's use, with its one-line fix.
+
+    An error breaks the app on Flask 3; a warning is worth fixing but still runs.
+    """
 
     kind: ProblemKind
     message: str
     fix: str
-    fails: bool
+    severity: Severity
     location: Location | None = None
+    # The removed-apis.yaml rule it comes from ("kind:module:name"), if any.
+    rule: str | None = None
+
+    @property
+    def fails(self) -> bool:
+        """Whether it breaks the app on Flask 3 (an error)."""
+        return self.severity == "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +185,9 @@ class Finding:
     works_from: str | None
     latest: Release | None
     locations: tuple[Location, ...]
+    # "changelog": works_from is the first release that works on Flask 3, by its changelog;
+    # None: it is only the oldest release known (tested) to work.
+    works_from_basis: str | None = None
     successor: str | None = None
     successor_name: str | None = None
     migration: str | None = None
@@ -147,7 +198,7 @@ class Finding:
     @property
     def verdict(self) -> Verdict:
         """dead (replace it), breaking (fix a pin or an import), warning, or ok."""
-        if any(problem.kind == "dead" for problem in self.problems):
+        if any(problem.kind == "dead" and problem.fails for problem in self.problems):
             return "dead"
         if any(problem.fails for problem in self.problems):
             return "breaking"
@@ -165,7 +216,16 @@ class Audit:
     @property
     def fails(self) -> bool:
         """Whether a dead library, a Flask-3-breaking pin or removed API was found."""
-        return any(problem.fails for finding in self.findings for problem in finding.problems)
+        return self.fails_on("error")
+
+    def fails_on(self, threshold: Severity) -> bool:
+        """Whether any problem is at least as severe as `threshold` (exit 1)."""
+        allowed = SEVERITIES[: SEVERITIES.index(threshold) + 1]
+        return any(p.severity in allowed for finding in self.findings for p in finding.problems)
+
+    def problems(self) -> list[tuple[Finding, Problem]]:
+        """Every problem with the finding it belongs to, worst finding first."""
+        return [(finding, p) for finding in self.findings for p in finding.problems]
 
     def count(self, verdict: Verdict) -> int:
         """How many libraries got this verdict."""
@@ -183,6 +243,45 @@ class _Seen:
     also: set[str] = field(default_factory=set)
 
 
+@dataclass(slots=True)
+class _Rules:
+    """The removed-API rules, indexed the way each kind of use looks them up."""
+
+    by_module: dict[str, dict[str, RemovedApi]] = field(default_factory=dict)
+    attributes: dict[str, list[RemovedApi]] = field(default_factory=dict)
+    keywords: dict[tuple[str, str], RemovedApi] = field(default_factory=dict)
+    config: dict[str, RemovedApi] = field(default_factory=dict)
+    requirements: dict[str, RemovedApi] = field(default_factory=dict)
+
+    @classmethod
+    def index(cls, removed: Iterable[RemovedApi]) -> _Rules:
+        rules = cls()
+        for api in removed:
+            if api.kind == "attribute":
+                rules.attributes.setdefault(api.name, []).append(api)
+            elif api.kind == "keyword":
+                for call in api.calls:
+                    rules.keywords[(call, api.name)] = api
+            elif api.kind == "config":
+                rules.config[api.name] = api
+            elif api.kind == "requirement":
+                rules.requirements[fold(api.name)] = api
+            else:
+                rules.by_module.setdefault(api.module, {})[api.name] = api
+        return rules
+
+    def qualified(self, dotted: str) -> RemovedApi | None:
+        """The rule a dotted name reached through an import breaks: flask.json.JSONEncoder."""
+        parts = dotted.split(".")
+        for end in range(1, len(parts)):
+            module = ".".join(parts[:end])
+            table = self.by_module.get(module, {})
+            api = table.get(parts[end]) or table.get("*")
+            if api is not None:
+                return api
+        return None
+
+
 def audit(
     catalog: Catalog,
     pypi: PyPIIndex | None,
@@ -195,6 +294,7 @@ def audit(
     for library in by_id.values():
         for module in library.imports:
             by_import.setdefault(module, []).append(library)
+    rules = _Rules.index(removed)
     seen: dict[str, _Seen] = {}
     names: dict[str, str] = {}
 
@@ -203,20 +303,29 @@ def audit(
         if key in by_id or key.startswith("flask-"):
             seen.setdefault(key, _Seen()).declarations.append(decl)
             names.setdefault(key, decl.name)
+        elif (need := rules.requirements.get(key)) is not None and _pinned_before(
+            decl.specifier, need.use_instead, None
+        ):
+            seen.setdefault(key, _Seen()).declarations.append(decl)
+            names.setdefault(key, decl.name)
     declared = set(seen)
 
-    removed_by_module: dict[str, dict[str, RemovedApi]] = {}
-    removed_attributes: dict[str, list[RemovedApi]] = {}
-    for api in removed:
-        if api.attribute:
-            removed_attributes.setdefault(api.name, []).append(api)
-        else:
-            removed_by_module.setdefault(api.module, {})[api.name] = api
-    tops_by_file: dict[str, set[str]] = {}
+    def slot_for(module: str) -> _Seen:
+        """The library a removed name belongs to: by its import, else by its package."""
+        candidates = by_import.get(module.split(".")[0], [])
+        if candidates:
+            return seen.setdefault(_choose(candidates, declared).id, _Seen())
+        key = fold(module.split(".")[0])
+        names.setdefault(key, module.split(".")[0])
+        return seen.setdefault(key, _Seen())
 
+    tops_by_file: dict[str, set[str]] = {}
+    flagged: set[tuple[str, RemovedApi]] = set()
     for use in project.imports:
-        gone = _removed_names(use, removed_by_module)
+        gone = _removed_names(use, rules.by_module)
         tops_by_file.setdefault(use.file, set()).add(use.module.split(".")[0])
+        where = Location(use.file, use.line, "imported", use.text)
+        flagged.update((use.file, api) for api in gone)
         for module, ext in _imported_modules(use):
             top = module.split(".")[0]
             candidates = by_import.get(top, [])
@@ -228,33 +337,59 @@ def audit(
                 key = fold(top)
                 slot = seen.setdefault(key, _Seen())
                 names.setdefault(key, top)
+            elif gone:
+                slot = slot_for(module)
             else:
                 continue
             slot.imports.append((use, module))
             if ext:
                 slot.ext_imports.append(use)
-            where = Location(use.file, use.line, "imported", use.text)
             slot.removed += [(where, api) for api in gone]
+            gone = []
 
     for attr in project.attributes:
-        for api in removed_attributes.get(attr.name, []):
-            top = api.module.split(".")[0]
-            if top not in tops_by_file.get(attr.file, set()) or top not in by_import:
-                continue
-            chosen = _choose(by_import[top], declared)
+        for api in _matching_rules(attr, rules, tops_by_file.get(attr.file, set())):
+            if (attr.file, api) in flagged:
+                continue  # `from flask import _app_ctx_stack` already said it
+            flagged.add((attr.file, api))
             where = Location(attr.file, attr.line, "used", attr.text)
-            seen.setdefault(chosen.id, _Seen()).removed.append((where, api))
+            slot_for(api.module).removed.append((where, api))
 
     findings = []
     for key, slot in seen.items():
         found = by_id.get(key)
         if found is not None:
-            findings.append(_catalog_finding(found, slot, catalog))
+            findings.append(_catalog_finding(found, slot, catalog, rules))
+        elif key in rules.requirements or (
+            slot.removed and not key.startswith("flask-") and not slot.ext_imports
+        ):
+            findings.append(_rules_finding(names.get(key, key), slot, rules))
         else:
             findings.append(_index_finding(key, names.get(key, key), slot, pypi))
     order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     findings.sort(key=lambda f: (order[f.verdict], f.name.lower()))
     return Audit(project, tuple(findings), pypi.as_of if pypi is not None else "")
+
+
+def _matching_rules(use: AttributeUse, rules: _Rules, tops: set[str]) -> list[RemovedApi]:
+    """The rules one code use breaks; attributes need their receiver or package imported."""
+    if use.kind == "qualified":
+        api = rules.qualified(use.name)
+        return [api] if api is not None else []
+    if use.kind == "keyword":
+        api = rules.keywords.get((use.receiver, use.name))
+        return [api] if api is not None else []
+    if use.kind == "config":
+        api = rules.config.get(use.name)
+        return [api] if api is not None else []
+    found = []
+    for api in rules.attributes.get(use.name, []):
+        if api.receivers:
+            if use.receiver in api.receivers:
+                found.append(api)
+        elif api.anywhere or api.module.split(".")[0] in tops:
+            found.append(api)
+    return found
 
 
 def _imported_modules(use: ImportUse) -> list[tuple[str, bool]]:
@@ -337,7 +472,7 @@ def flask3_floor(library: Library) -> str | None:
     return None
 
 
-def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding:
+def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog, rules: _Rules) -> Finding:
     successor_name = None
     if library.successor is not None:
         target = catalog.library(library.successor)
@@ -348,13 +483,19 @@ def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding
     problems: list[Problem] = []
     upgrade_to = None
     name = library.pypi or library.id
+    basis = library.works_from_basis
+    floor = flask3_floor(library)
+    rule = None
+    if (need := rules.requirements.get(library.id)) is not None:
+        # Flask's own requirement is the floor that matters, and its changelog says so.
+        floor, basis, rule = need.use_instead, "changelog", need.rule_id
     if library.is_dead:
         problems.append(_dead_problem(library, name, successor_name))
-    elif (floor := flask3_floor(library)) is not None:
+    elif floor is not None:
         for decl in slot.declarations:
             if _pinned_before(decl.specifier, floor, library.latest):
                 upgrade_to = floor
-                problems.append(_pin_problem(library, name, decl, floor))
+                problems.append(_pin_problem(name, decl, floor, basis, library.latest, slot, rule))
     # A dead library's flask.ext import goes with the library: its fix is the successor.
     instead = f"replace it along with {name} (above)" if library.is_dead else None
     problems += [_ext_problem(use, instead) for use in slot.ext_imports]
@@ -370,6 +511,7 @@ def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding
         works_from=library.works_from,
         latest=library.latest,
         locations=_locations(slot),
+        works_from_basis=basis,
         successor=library.successor,
         successor_name=successor_name,
         migration=library.migration,
@@ -379,16 +521,49 @@ def _catalog_finding(library: Library, slot: _Seen, catalog: Catalog) -> Finding
     )
 
 
+def _rules_finding(written: str, slot: _Seen, rules: _Rules) -> Finding:
+    """A library the catalog does not hold, known from the rules: Flask's own dependencies."""
+    need = rules.requirements.get(fold(written))
+    problems: list[Problem] = []
+    upgrade_to = None
+    if need is not None:
+        for decl in slot.declarations:
+            if _pinned_before(decl.specifier, need.use_instead, None):
+                upgrade_to = need.use_instead
+                problems.append(
+                    _pin_problem(
+                        need.name, decl, need.use_instead, "changelog", None, slot, need.rule_id
+                    )
+                )
+    problems += [_removed_problem(where, api) for where, api in slot.removed]
+    return Finding(
+        id=fold(need.name if need else written),
+        name=need.name if need else written,
+        source="rules",
+        kind="library",
+        status=None,
+        why=f"{need.removed_in} requires {need.name}>={need.use_instead}" if need else None,
+        flask3="yes" if need else "unknown",
+        works_from=need.use_instead if need else None,
+        latest=None,
+        locations=_locations(slot),
+        works_from_basis="changelog" if need else None,
+        upgrade_to=upgrade_to,
+        problems=tuple(problems),
+    )
+
+
 def _index_finding(key: str, written: str, slot: _Seen, pypi: PyPIIndex | None) -> Finding:
     entry = pypi.find(key) if pypi is not None else None
     problems = [_ext_problem(use) for use in slot.ext_imports]
+    problems += [_removed_problem(where, api) for where, api in slot.removed]
     if entry is None or pypi is None:
         problems.append(
             Problem(
                 "unknown",
                 f"{written} is neither in the catalog nor on PyPI's flask-* list",
                 "check the name: it may be private, misspelt or removed from PyPI",
-                fails=False,
+                "warning",
             )
         )
         return Finding(
@@ -411,7 +586,7 @@ def _index_finding(key: str, written: str, slot: _Seen, pypi: PyPIIndex | None) 
                 "unmaintained",
                 f"{entry.name}: {derived.reason} (not curated: status guessed from PyPI)",
                 "look for a maintained fork or successor before relying on it with Flask 3",
-                fails=False,
+                "warning",
             )
         )
     return Finding(
@@ -430,6 +605,9 @@ def _index_finding(key: str, written: str, slot: _Seen, pypi: PyPIIndex | None) 
 
 
 def _dead_problem(library: Library, name: str, successor_name: str | None) -> Problem:
+    # Only a library that cannot run a Flask 3 app is an error; a deprecated one that still
+    # works (Flask-RESTful, bleach, Flask-Bcrypt) is a warning to plan a move.
+    breaks = library.flask3 == "no" or library.kind in ("django-only", "not-on-pypi")
     if library.kind == "django-only":
         what = f"{name} is a Django-only package"
     elif library.kind == "not-on-pypi":
@@ -438,21 +616,56 @@ def _dead_problem(library: Library, name: str, successor_name: str | None) -> Pr
         what = f"{name} is {library.status}"
         if library.flask3 == "no":
             what += " and does not work on Flask 3"
+        elif library.flask3 == "yes":
+            what += " but still works on Flask 3"
+        else:
+            what += "; whether it works on Flask 3 is not known"
     else:
         what = f"{name} does not work on Flask 3"
     move = f"move to {successor_name}" if successor_name else "replace it"
     fix = f"{move}: {library.migration}" if library.migration else move
-    return Problem("dead", what, fix, fails=True)
+    return Problem("dead", what, fix, "error" if breaks else "warning")
 
 
-def _pin_problem(library: Library, name: str, decl: Declaration, floor: str) -> Problem:
-    latest = f" (latest {library.latest.version})" if library.latest else ""
+def _pin_problem(
+    name: str,
+    decl: Declaration,
+    floor: str,
+    basis: str | None,
+    latest: Release | None,
+    slot: _Seen,
+    rule: str | None = None,
+) -> Problem:
+    what = (
+        "the first that works on Flask 3"
+        if basis == "changelog"
+        else "the oldest release tested on Flask 3 (an older one may work too)"
+    )
+    fix = f"require {name}>={floor}"
+    # The upgrade itself may remove names this app calls (Flask-RQ 1.0 and get_queue).
+    blocked = sorted(
+        {
+            (api.version, api.name, str(where))
+            for where, api in slot.removed
+            if fold(api.package) == fold(name)
+        }
+    )
+    if blocked:
+        version = blocked[0][0]
+        calls = ", ".join(f"{n} ({at})" for _, n, at in blocked)
+        fix += (
+            f",<{version} for now: {name} {version} removed {calls}, which this app calls; "
+            f"rewrite those before moving past {version}"
+        )
+    elif latest is not None:
+        fix += f" (latest {latest.version})"
     return Problem(
         "flask3-pin",
-        f"{decl.text} allows no version from {floor}, the first that works on Flask 3",
-        f"require {name}>={floor}{latest}",
-        fails=True,
+        f"{decl.text} allows no version from {floor}, {what}",
+        fix,
+        "error",
         location=Location(decl.file, decl.line, "declared", decl.text),
+        rule=rule,
     )
 
 
@@ -461,22 +674,35 @@ def _ext_problem(use: ImportUse, instead: str | None = None) -> Problem:
         "flask-ext-import",
         f"`{use.text}` uses flask.ext, which Flask 1.0 removed",
         instead or f"write `{flask_ext_rewrite(use)}`",
-        fails=True,
+        "error",
         location=Location(use.file, use.line, "imported", use.text),
     )
 
 
 def _removed_problem(where: Location, api: RemovedApi) -> Problem:
-    if api.attribute:
+    if api.kind == "attribute":
         what = f".{api.name}"
+    elif api.kind == "keyword":
+        what = f"the {api.name}= argument of {'/'.join(api.calls)}"
+    elif api.kind == "config":
+        # An unknown config key raises nothing: the setting just stops having an effect.
+        return Problem(
+            "removed-api",
+            f"`{where.text}`: config key {api.name} is ignored since {api.removed_in}",
+            api.use_instead,
+            "warning",
+            location=where,
+            rule=api.rule_id,
+        )
     else:
         what = api.module if api.name == "*" else f"{api.module}.{api.name}"
     return Problem(
         "removed-api",
         f"`{where.text}`: {what} was removed in {api.removed_in}",
         api.use_instead,
-        fails=True,
+        "error",
         location=where,
+        rule=api.rule_id,
     )
 
 

@@ -59,6 +59,9 @@ class Library:
     dependencies: int | None = None
     traits: tuple[Trait, ...] = ()
     flask3_from: str | None = None
+    # How works_from is known: "changelog" (its changelog names the first release that works
+    # on Flask 3) or "tested" (the oldest release checked; an older one may work too).
+    works_from_basis: str | None = None
     # The class the app is built on instead of `flask.Flask`, for app-class frameworks.
     app_class: str | None = None
     # Libraries the template's wiring of this one is written against (its models, its server).

@@ -12,12 +12,24 @@ from packaging.requirements import InvalidRequirement, Requirement
 from recommender.core.audit import AttributeUse, Declaration, ImportUse
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """The names in code the rules ask about: only these uses are collected."""
+
+    attributes: frozenset[str] = frozenset()
+    # call name -> the keyword arguments of it that were removed
+    keywords: dict[str, frozenset[str]] = field(default_factory=dict)
+    config_keys: frozenset[str] = frozenset()
+    # Modules whose removed names may be reached as attributes (`flask._app_ctx_stack`).
+    modules: frozenset[str] = frozenset()
+
+
 @dataclass
 class Reader:
     """Collects what the files of one project declare and import."""
 
     root: Path
-    removed_attributes: frozenset[str] = frozenset()
+    wanted: Wanted = field(default_factory=Wanted)
     dependency_files: list[str] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
     imports: list[ImportUse] = field(default_factory=list)
