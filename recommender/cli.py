@@ -452,6 +452,25 @@ def audit_command(
         raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="The address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=1, max=65535, help="The port to listen on.")
+    ] = 8000,
+) -> None:
+    """Serve the web stack builder and its HTTP API (waitress; Ctrl-C stops it)."""
+    # Flask and waitress load only here: the other commands start without them.
+    import waitress
+
+    from recommender.web import create_app
+
+    print(f"flask-pick builder on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+    waitress.serve(create_app(), host=host, port=port, threads=4, ident="flask-pick")
+
+
 def _check_choice(option: str, value: str | None, choices: object) -> None:
     allowed = list(choices)  # type: ignore[call-overload]
     if value is not None and value not in allowed:

@@ -158,13 +158,13 @@ def _ask_extras(
 
 def _review_question(catalog: Catalog, rec: Recommendation) -> Question:
     choices = [Choice(GENERATE, "Generate the project with this stack")]
-    if any(_swappable(catalog, pick) for pick in rec.picks):
+    if any(swappable_alternatives(catalog, pick) for pick in rec.picks):
         choices.append(Choice(SWAP, "Swap a library for one of its alternatives"))
     choices += [Choice(CHANGE, "Change an answer"), Choice(CANCEL, "Cancel")]
     return Question("review", "select", "Generate this stack?", tuple(choices), GENERATE)
 
 
-def _swappable(catalog: Catalog, pick: Pick) -> list[str]:
+def swappable_alternatives(catalog: Catalog, pick: Pick) -> list[str]:
     """The alternatives a person may swap a pick for: alive and wired into the template."""
     usable = []
     for alternative in pick.alternatives:
@@ -211,7 +211,7 @@ def review(
 
 
 def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> None:
-    picks = [pick for pick in rec.picks if _swappable(catalog, pick)]
+    picks = [pick for pick in rec.picks if swappable_alternatives(catalog, pick)]
     which = ask(
         Question(
             "swap",
@@ -221,7 +221,7 @@ def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> 
         )
     )
     pick = next(p for p in picks if p.library.id == which)
-    candidates = [catalog.library(alt) for alt in _swappable(catalog, pick)]
+    candidates = [catalog.library(alt) for alt in swappable_alternatives(catalog, pick)]
     libraries = [pick.library, *(lib for lib in candidates if lib is not None)]
     console.print_library_comparison(libraries, "table")
     choice = ask(
