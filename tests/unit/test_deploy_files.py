@@ -192,8 +192,8 @@ def test_proxy_headers_are_documented_where_settings_are(projects: dict[str, Pat
     heroku = projects["realtime"]
     assert "on Heroku (where `DYNO` is set) it is 1" in _read(heroku, "README.md")
     assert "\n# On Heroku (where DYNO is set) unset means 1" in _read(heroku, ".env.example")
-    assert "DEFAULT_PROXY_HOPS = 1 if ON_HEROKU else 0" in _read(heroku, "realtime/config.py")
-    assert "DEFAULT_PROXY_HOPS = 0\n" in _read(projects["api"], "api/config.py")
+    assert "return 1 if on_heroku else 0" in _read(heroku, "realtime/config.py")
+    assert 'env_int("TRUSTED_PROXY_HOPS", 0)\n' in _read(projects["api"], "api/config.py")
 
 
 def test_env_files_hold_only_comments_and_settings(projects: dict[str, Path]) -> None:
