@@ -429,6 +429,19 @@ def audit_command(
             help="Exit 1 on: error (breaks on Flask 3, the default) or warning (anything found).",
         ),
     ] = "error",
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Rewrite what is mechanical (imports, renamed packages, pins)."),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Show what --fix would change; change nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Let --fix rewrite files with uncommitted changes, or outside git."
+        ),
+    ] = False,
 ) -> None:
     """Check a project's Flask libraries: dead ones, Flask-3-breaking pins, removed APIs."""
     from typing import cast
@@ -440,6 +453,17 @@ def audit_command(
     _check_choice("--format", fmt, (*FORMATS, "sarif"))
     _check_choice("--fail-on", fail_on, SEVERITIES)
     threshold = cast(Severity, fail_on)
+    if fix or diff:
+        from recommender.fix import check_writable, plan_fixes, write_fixes
+
+        _, report = plan_fixes(path)
+        if not diff:
+            check_writable(report, force=force)
+            write_fixes(report)
+        console.print_fix(report, show_diff=diff)
+        if report.leaves(threshold):
+            raise typer.Exit(1)
+        return
     result = run_audit(path)
     if fmt == "sarif":
         from recommender.sarif import print_sarif

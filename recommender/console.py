@@ -21,6 +21,7 @@ from recommender.pypi_index import DerivedStatus, IndexEntry, normalize
 if TYPE_CHECKING:
     from recommender.core.audit import Audit, Finding, Location, Severity
     from recommender.evolve import Outcome
+    from recommender.fix import FixReport
 
 Format = Literal["table", "json", "markdown"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
@@ -688,5 +689,38 @@ def print_audit(result: Audit, fmt: Format, fail_on: Severity = "error") -> None
     out.print(
         f"\n{_audit_summary(result, fail_on)}",
         style="bold red" if result.fails_on(fail_on) else "bold green",
+        markup=False,
+    )
+
+
+def print_fix(report: FixReport, *, show_diff: bool) -> None:
+    """Print what --fix changed (or, with --diff, the diff it would apply) and what is left."""
+    out = stdout()
+    if show_diff:
+        for edit in report.edits:
+            sys.stdout.write(edit.diff())
+        sys.stdout.flush()
+    verb = "changed" if report.written else "would change"
+    for edit in report.edits:
+        out.print(f"{verb} {edit.rel}:", markup=False, highlight=False)
+        for change in edit.changes:
+            out.print(f"  {change}", markup=False, highlight=False, soft_wrap=True)
+    if report.by_hand:
+        out.print("\nleft by hand:", markup=False)
+        for finding, problem in report.by_hand:
+            where = f"{problem.location}: " if problem.location else ""
+            mark = "error" if problem.fails else "warning"
+            out.print(
+                f"  {mark}: {finding.name}: {where}{problem.message}\n    -> {problem.fix}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True)
+    files = len(report.edits)
+    out.print(
+        f"\n{files} file{'s' if files != 1 else ''} {verb}, {report.fixed} problem(s) fixed "
+        f"mechanically, {len(report.by_hand)} left by hand.",
         markup=False,
     )

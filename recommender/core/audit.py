@@ -164,6 +164,8 @@ class Problem:
     location: Location | None = None
     # The removed-apis.yaml rule it comes from ("kind:module:name"), if any.
     rule: str | None = None
+    # For a pin: the version range to require instead (">=3.0.0", ">=0.3.0,<1.0").
+    upgrade: str | None = None
 
     @property
     def fails(self) -> bool:
@@ -642,16 +644,18 @@ def _pin_problem(
         else "the oldest release tested on Flask 3 (an older one may work too)"
     )
     fix = f"require {name}>={floor}"
+    upgrade = f">={floor}"
     # The upgrade itself may remove names this app calls (Flask-RQ 1.0 and get_queue).
     blocked = sorted(
         {
             (api.version, api.name, str(where))
             for where, api in slot.removed
-            if fold(api.package) == fold(name)
+            if fold(api.package) == fold(name) and _later(api.version, floor)
         }
     )
     if blocked:
         version = blocked[0][0]
+        upgrade += f",<{version}"
         calls = ", ".join(f"{n} ({at})" for _, n, at in blocked)
         fix += (
             f",<{version} for now: {name} {version} removed {calls}, which this app calls; "
@@ -666,7 +670,14 @@ def _pin_problem(
         "error",
         location=Location(decl.file, decl.line, "declared", decl.text),
         rule=rule,
+        upgrade=upgrade,
     )
+
+
+def _later(version: str, floor: str) -> bool:
+    """Whether a removal comes after the floor (so moving to the floor alone is still safe)."""
+    removed, first = _version(version), _version(floor)
+    return removed is not None and first is not None and removed > first
 
 
 def _ext_problem(use: ImportUse, instead: str | None = None) -> Problem:

@@ -236,7 +236,13 @@ def _locked(path: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def venv_for(project: Path) -> Iterator[Path]:
     """A locked virtualenv holding the project's dependencies (created once per set)."""
-    lines = requirements(project)
+    with venv_with(requirements(project), project) as venv:
+        yield venv
+
+
+@contextlib.contextmanager
+def venv_with(lines: list[str], project: Path) -> Iterator[Path]:
+    """A locked virtualenv holding these requirement lines (created once per set)."""
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     key = hashlib.sha256("\n".join([python, *lines]).encode()).hexdigest()[:16]
     venv = CACHE_DIR / "venvs" / key
