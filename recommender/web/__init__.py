@@ -16,9 +16,14 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The builder app: page, fragments and JSON API."""
+    from recommender.catalog import shipped_catalog, shipped_vocabulary
     from recommender.web.starter import PreviewCache
     from recommender.web.views import api, page, register_error_handlers
 
+    # Load the catalog now: a broken one stops the server at start, and the first person to
+    # open the page does not wait for the YAML to be read.
+    shipped_catalog()
+    shipped_vocabulary()
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, MAX_FORM_PARTS=50)
     app.config.update(config or {})
