@@ -7,6 +7,7 @@ judge what was found live in `recommender.core.audit`.
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -23,10 +24,12 @@ from recommender.core.audit import (
 from recommender.errors import CatalogError, UsageError
 from recommender.scan.dependencies import (
     read_pipfile,
+    read_pipfile_lock,
     read_pyproject,
     read_requirements,
     read_setup_cfg,
     read_setup_py,
+    read_toml_lock,
 )
 from recommender.scan.reader import Reader, Wanted
 from recommender.scan.sources import read_python
@@ -71,11 +74,12 @@ def scan_project(path: Path, removed: Iterable[RemovedApi] = ()) -> Project:
         if target.is_file():
             raise UsageError(
                 f"{path} is not {what}; give a project folder, a requirements file, "
-                "pyproject.toml, setup.py, setup.cfg, Pipfile or a .py file"
+                "pyproject.toml, setup.py, setup.cfg, Pipfile, a lock file or a .py file"
             )
         raise UsageError(
             f"{path} holds {what} (no requirements*.txt, pyproject.toml, setup.py, setup.cfg, "
-            "Pipfile or .py file); give the folder of a Python project"
+            "Pipfile, uv.lock, poetry.lock, Pipfile.lock or .py file); give the folder of a "
+            "Python project"
         )
     return Project(
         root=str(root),
@@ -138,12 +142,16 @@ def _read_file(reader: Reader, path: Path, *, explicit: bool) -> None:
             read_setup_cfg(reader, path)
         elif name == "Pipfile":
             read_pipfile(reader, path)
+        elif name in ("uv.lock", "poetry.lock"):
+            read_toml_lock(reader, path)
+        elif name == "Pipfile.lock":
+            read_pipfile_lock(reader, path)
         elif _is_requirements(path) or (explicit and path.suffix in (".txt", ".in")):
             read_requirements(reader, path)
     except (OSError, UnicodeDecodeError, LookupError, SyntaxError) as exc:
         # SyntaxError and LookupError: a bad or unknown `# coding:` cookie.
         reader.notes.append(f"{reader.rel(path)}: cannot read: {exc}")
-    except (tomllib.TOMLDecodeError, configparser.Error) as exc:
+    except (tomllib.TOMLDecodeError, configparser.Error, json.JSONDecodeError) as exc:
         reader.notes.append(f"{reader.rel(path)}: cannot parse: {str(exc).splitlines()[0]}")
 
 

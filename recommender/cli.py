@@ -442,6 +442,20 @@ def audit_command(
             "--force", help="Let --fix rewrite files with uncommitted changes, or outside git."
         ),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Problems to accept for now (default: the project's .flask-pick-audit.toml).",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--write-baseline", help="Write every problem found today into the baseline file."
+        ),
+    ] = False,
 ) -> None:
     """Check a project's Flask libraries: dead ones, Flask-3-breaking pins, removed APIs."""
     from typing import cast
@@ -453,10 +467,20 @@ def audit_command(
     _check_choice("--format", fmt, (*FORMATS, "sarif"))
     _check_choice("--fail-on", fail_on, SEVERITIES)
     threshold = cast(Severity, fail_on)
+    from recommender.baseline import baseline_path, load_baseline
+    from recommender.baseline import write_baseline as write_accepted
+    from recommender.core.audit import apply_ignores
+
+    accepted = baseline_path(path, baseline)
+    if write_baseline:
+        count = write_accepted(accepted, run_audit(path))
+        console.print_baseline_written(accepted, count)
+        return
+    ignores = load_baseline(accepted, required=baseline is not None)
     if fix or diff:
         from recommender.fix import check_writable, plan_fixes, write_fixes
 
-        _, report = plan_fixes(path)
+        _, report = plan_fixes(path, ignores)
         if not diff:
             check_writable(report, force=force)
             write_fixes(report)
@@ -464,7 +488,7 @@ def audit_command(
         if report.leaves(threshold):
             raise typer.Exit(1)
         return
-    result = run_audit(path)
+    result = apply_ignores(run_audit(path), ignores)
     if fmt == "sarif":
         from recommender.sarif import print_sarif
 

@@ -474,6 +474,7 @@ def audit_record(result: Audit, fail_on: Severity = "error") -> dict[str, Any]:
         "path": project.root,
         "fails": result.fails_on(fail_on),
         "fail_on": fail_on,
+        "ignored": result.ignored,
         "summary": {
             verdict: result.count(verdict) for verdict in ("dead", "breaking", "warning", "ok")
         },
@@ -572,6 +573,8 @@ def _audit_summary(result: Audit, fail_on: Severity) -> str:
         )
     else:
         tail = "nothing blocks Flask 3 (exit 0)"
+    if result.ignored:
+        tail += f"; {result.ignored} accepted by the baseline, not shown"
     return f"{head}: {parts or 'none found'}; {tail}."
 
 
@@ -724,3 +727,9 @@ def print_fix(report: FixReport, *, show_diff: bool) -> None:
         f"mechanically, {len(report.by_hand)} left by hand.",
         markup=False,
     )
+
+
+def print_baseline_written(path: Path, count: int) -> None:
+    """Say where the baseline went."""
+    entries = f"{count} entr{'y' if count == 1 else 'ies'}"
+    stdout().print(f"wrote {entries} to {path}", markup=False, highlight=False, soft_wrap=True)

@@ -14,6 +14,7 @@ import os
 import subprocess
 import tempfile
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,15 @@ from pathlib import Path
 import libcst as cst
 
 from recommender.audit import run_audit, shipped_removed_apis
-from recommender.core.audit import Audit, Finding, Problem, RemovedApi, Severity
+from recommender.core.audit import (
+    Audit,
+    Finding,
+    Ignore,
+    Problem,
+    RemovedApi,
+    Severity,
+    apply_ignores,
+)
 from recommender.core.names import fold
 from recommender.errors import CatalogError, FlaskPickError
 from recommender.project_git import ctrl_c_waits
@@ -132,9 +141,9 @@ def python_edits() -> PythonEdits:
     return PythonEdits(moves, modules)
 
 
-def plan_fixes(path: Path) -> tuple[Audit, FixReport]:
+def plan_fixes(path: Path, ignores: Iterable[Ignore] = ()) -> tuple[Audit, FixReport]:
     """Audit the project and work out every mechanical edit, writing nothing."""
-    result = run_audit(path)
+    result = apply_ignores(run_audit(path), ignores)
     root = Path(result.project.root)
     edits = python_edits()
     renames = {fold(rename.old): rename for rename in shipped_renames()}
@@ -297,11 +306,12 @@ def write_fixes(report: FixReport) -> None:
     """Replace each file whole: a temporary file beside it, then an atomic rename."""
     with ctrl_c_waits():
         for edit in report.edits:
-            _atomic_write(edit.path, edit.after.encode(edit.encoding))
+            atomic_write(edit.path, edit.after.encode(edit.encoding))
     report.written = True
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace a file whole: its bytes go to a temporary file beside it, then a rename."""
     mode = path.stat().st_mode
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

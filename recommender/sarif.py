@@ -24,6 +24,7 @@ _RULE_TEXT = {
     "removed-api": "A name, argument or config key that Flask or a library removed",
     "unmaintained": "An extension with no release for years",
     "unknown": "A flask-* name neither the catalog nor PyPI knows",
+    "undeclared": "An extension the code imports that no dependency file declares",
 }
 
 

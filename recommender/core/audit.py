@@ -8,7 +8,7 @@ index) knows about it, and what is wrong with it, each problem with its fix.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -29,7 +29,7 @@ RULE_KINDS: tuple[RuleKind, ...] = ("import", "attribute", "keyword", "config", 
 # reached through an import (`flask._app_ctx_stack`, `request.is_xhr` for flask.request.is_xhr).
 UseKind = Literal["attribute", "keyword", "config", "qualified"]
 ProblemKind = Literal[
-    "dead", "flask3-pin", "flask-ext-import", "removed-api", "unmaintained", "unknown"
+    "dead", "flask3-pin", "flask-ext-import", "removed-api", "unmaintained", "unknown", "undeclared"
 ]
 Verdict = Literal["dead", "breaking", "warning", "ok"]
 VERDICTS: tuple[Verdict, ...] = ("dead", "breaking", "warning", "ok")
@@ -48,6 +48,8 @@ class Declaration:
     file: str
     line: int
     text: str
+    # From a lock file (uv.lock, poetry.lock, Pipfile.lock): an exact version, maybe transitive.
+    locked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,8 @@ class Audit:
     project: Project
     findings: tuple[Finding, ...]
     as_of: str = ""
+    # Problems a baseline file accepted, left out of the findings.
+    ignored: int = 0
 
     @property
     def fails(self) -> bool:
@@ -361,16 +365,37 @@ def audit(
     for key, slot in seen.items():
         found = by_id.get(key)
         if found is not None:
-            findings.append(_catalog_finding(found, slot, catalog, rules))
+            finding = _catalog_finding(found, slot, catalog, rules)
+            if project.dependency_files and found.kind == "flask-extension":
+                finding = _undeclared(finding, slot)
+            findings.append(finding)
         elif key in rules.requirements or (
             slot.removed and not key.startswith("flask-") and not slot.ext_imports
         ):
             findings.append(_rules_finding(names.get(key, key), slot, rules))
         else:
-            findings.append(_index_finding(key, names.get(key, key), slot, pypi))
+            finding = _index_finding(key, names.get(key, key), slot, pypi)
+            if project.dependency_files and finding.source == "pypi-index":
+                finding = _undeclared(finding, slot)
+            findings.append(finding)
     order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     findings.sort(key=lambda f: (order[f.verdict], f.name.lower()))
     return Audit(project, tuple(findings), pypi.as_of if pypi is not None else "")
+
+
+def _undeclared(finding: Finding, slot: _Seen) -> Finding:
+    """An extension the code imports that no dependency file names: a fresh install lacks it."""
+    if slot.declarations or not slot.imports:
+        return finding
+    use = min((use for use, _ in slot.imports), key=lambda u: (u.file, u.line))
+    problem = Problem(
+        "undeclared",
+        f"{finding.name} is imported but no dependency file declares it",
+        f"add {finding.name} to the project's requirements",
+        "warning",
+        location=Location(use.file, use.line, "imported", use.text),
+    )
+    return replace(finding, problems=(*finding.problems, problem))
 
 
 def _matching_rules(use: AttributeUse, rules: _Rules, tops: set[str]) -> list[RemovedApi]:
@@ -663,6 +688,9 @@ def _pin_problem(
         )
     elif latest is not None:
         fix += f" (latest {latest.version})"
+    if decl.locked:
+        # A lock is regenerated, not edited: move the requirement that pins it, then re-lock.
+        fix = f"{fix}, then re-lock ({_RELOCK.get(decl.file.rsplit('/', 1)[-1], 'relock')})"
     return Problem(
         "flask3-pin",
         f"{decl.text} allows no version from {floor}, {what}",
@@ -670,8 +698,15 @@ def _pin_problem(
         "error",
         location=Location(decl.file, decl.line, "declared", decl.text),
         rule=rule,
-        upgrade=upgrade,
+        upgrade=None if decl.locked else upgrade,
     )
+
+
+_RELOCK = {
+    "uv.lock": "uv lock --upgrade",
+    "poetry.lock": "poetry lock",
+    "Pipfile.lock": "pipenv lock",
+}
 
 
 def _later(version: str, floor: str) -> bool:
@@ -763,3 +798,55 @@ def _version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """A baseline entry: problems it matches are accepted for now and left out.
+
+    Every field given must match; `file` may be a glob (`legacy/*.py`).
+    """
+
+    library: str | None = None
+    kind: str | None = None
+    rule: str | None = None
+    file: str | None = None
+    reason: str | None = None
+
+    def matches(self, finding: Finding, problem: Problem) -> bool:
+        """Whether this entry accepts the problem."""
+        from fnmatch import fnmatchcase
+
+        where = problem.location.file if problem.location else None
+        return (
+            (self.library is None or self.library == finding.id)
+            and (self.kind is None or self.kind == problem.kind)
+            and (self.rule is None or self.rule == problem.rule)
+            and (self.file is None or (where is not None and fnmatchcase(where, self.file)))
+        )
+
+
+def apply_ignores(result: Audit, ignores: Iterable[Ignore]) -> Audit:
+    """The audit less the problems a baseline accepts (their count kept in `ignored`)."""
+    entries = tuple(ignores)
+    if not entries:
+        return result
+    findings = []
+    dropped = 0
+    for finding in result.findings:
+        kept = tuple(p for p in finding.problems if not any(e.matches(finding, p) for e in entries))
+        dropped += len(finding.problems) - len(kept)
+        findings.append(replace(finding, problems=kept))
+    order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+    findings.sort(key=lambda f: (order[f.verdict], f.name.lower()))
+    return replace(result, findings=tuple(findings), ignored=result.ignored + dropped)
+
+
+def baseline_entries(result: Audit) -> list[Ignore]:
+    """One entry per distinct problem, to accept everything found today."""
+    seen: dict[tuple[str, str, str | None, str | None], Ignore] = {}
+    for finding, problem in result.problems():
+        where = problem.location.file if problem.location else None
+        key = (finding.id, problem.kind, problem.rule, where)
+        seen.setdefault(key, Ignore(finding.id, problem.kind, problem.rule, where))
+    return list(seen.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import json
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -346,3 +347,48 @@ def _literal_strings(
             return None
         result += strings
     return result
+
+
+# -- lock files --------------------------------------------------------------------------------
+
+
+def read_toml_lock(reader: Reader, path: Path) -> None:
+    """uv.lock and poetry.lock: every `[[package]]` with its exact version."""
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    # Each package's own `name = "x"` line, not the lines of packages that depend on it.
+    starts = {
+        line.split('"')[1]: number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.startswith('name = "') and line.count('"') == 2
+    }
+    reader.dependency_files.append(reader.rel(path))
+    for package in _list(data.get("package") if isinstance(data, dict) else None):
+        if not isinstance(package, dict):
+            continue
+        name, version = package.get("name"), package.get("version")
+        source = package.get("source")
+        if isinstance(source, dict) and ("editable" in source or "virtual" in source):
+            continue  # the project itself, in a uv workspace
+        if isinstance(name, str) and isinstance(version, str):
+            reader.declare(path, starts.get(name, 1), f"{name}=={version}", locked=True)
+
+
+def read_pipfile_lock(reader: Reader, path: Path) -> None:
+    """Pipfile.lock: the `default` and `develop` packages with their `==` versions."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    lines = text.splitlines()
+    reader.dependency_files.append(reader.rel(path))
+    for section in ("default", "develop"):
+        table = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            continue
+        for name, entry in table.items():
+            version = entry.get("version") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not isinstance(version, str):
+                continue
+            line = next(
+                (i for i, text_line in enumerate(lines, 1) if f'"{name}": {{' in text_line), 1
+            )
+            reader.declare(path, line, f"{name}{version}", locked=True)

@@ -44,7 +44,15 @@ class Reader:
         except ValueError:
             return str(path)
 
-    def declare(self, path: Path, line: int, text: str, spec_text: str | None = None) -> None:
+    def declare(
+        self,
+        path: Path,
+        line: int,
+        text: str,
+        spec_text: str | None = None,
+        *,
+        locked: bool = False,
+    ) -> None:
         """Record one requirement; `spec_text` replaces its version part (Poetry, Pipfile)."""
         try:
             requirement = Requirement(text)
@@ -56,7 +64,7 @@ class Reader:
         specifier = str(requirement.specifier) if spec_text is None else spec_text
         shown = text if spec_text is None else f"{requirement.name}{spec_text}"
         self.declarations.append(
-            Declaration(requirement.name, specifier, self.rel(path), line, shown.strip())
+            Declaration(requirement.name, specifier, self.rel(path), line, shown.strip(), locked)
         )
 
 

@@ -763,3 +763,221 @@ def test_sarif_output_validates_and_locates_every_problem(capsys: Capsys) -> Non
         region = entry["locations"][0]["physicalLocation"]
         assert (FIXTURES / "every-rule" / region["artifactLocation"]["uri"]).is_file()
         assert region["region"]["startLine"] >= 1
+
+
+# -- lock files and undeclared imports ---------------------------------------------------------
+
+UV_LOCK = """
+version = 1
+requires-python = ">=3.8"
+
+[[package]]
+name = "blinker"
+version = "1.4"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "flask"
+version = "1.1.4"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "click" },
+    { name = "werkzeug" },
+]
+
+[[package]]
+name = "shop"
+version = "0.1.0"
+source = { editable = "." }
+
+[[package]]
+name = "werkzeug"
+version = "1.0.1"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+POETRY_LOCK = """
+[[package]]
+name = "flask-restplus"
+version = "0.13.0"
+description = "Fully featured framework for fast, easy and documented API development with Flask"
+optional = false
+python-versions = "*"
+
+[[package]]
+name = "itsdangerous"
+version = "1.1.0"
+description = "Various helpers to pass data to untrusted environments and back."
+optional = false
+python-versions = ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*"
+
+[metadata]
+lock-version = "1.1"
+python-versions = "^3.8"
+content-hash = "0"
+"""
+
+PIPFILE_LOCK = """{
+    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {}, "sources": []},
+    "default": {
+        "click": {
+            "hashes": [],
+            "version": "==7.1.2"
+        },
+        "flask-login": {
+            "hashes": [],
+            "version": "==0.6.3"
+        }
+    },
+    "develop": {}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("uv.lock", UV_LOCK, {"blinker": 5, "flask": 10, "werkzeug": 24}),
+        ("poetry.lock", POETRY_LOCK, {"itsdangerous": 9}),
+        ("Pipfile.lock", PIPFILE_LOCK, {"click": 4}),
+    ],
+)
+def test_lock_files_are_read_and_old_locked_versions_flagged(
+    capsys: Capsys, tmp_path: Path, name: str, text: str, expected: dict[str, int]
+) -> None:
+    write(tmp_path, {name: text})
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 1
+    assert document["dependency_files"] == [name]
+    flagged = {
+        lib["id"]: p["location"]["line"]
+        for lib in document["libraries"]
+        for p in lib["problems"]
+        if p["location"] and p["location"]["file"] == name
+    }
+    assert flagged == expected
+    assert "shop" not in by_id(document)  # the project itself, not a dependency
+    if name == "poetry.lock":
+        assert by_id(document)["flask-restplus"]["verdict"] == "dead"
+
+
+def test_a_locked_pin_is_re_locked_not_edited(capsys: Capsys, tmp_path: Path) -> None:
+    write(tmp_path, {"uv.lock": UV_LOCK})
+    _, document = audit_json(capsys, tmp_path)
+    pin = by_id(document)["werkzeug"]["problems"][0]
+    assert pin["fix"] == "require Werkzeug>=3.0.0 (latest 3.1.9), then re-lock (uv lock --upgrade)"
+
+
+def test_an_imported_extension_no_file_declares_is_reported(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "Flask>=3.1\nFlask-Login>=0.6.3\n",
+            "app.py": "import flask_login\nfrom flask_caching import Cache\nimport flask_bcrypt\n",
+        },
+    )
+    result, document = audit_json(capsys, tmp_path)
+    assert result.exit_code == 0  # a warning: it runs where it is installed
+    undeclared = {
+        lib["id"]: p["location"]["line"]
+        for lib in document["libraries"]
+        for p in lib["problems"]
+        if p["kind"] == "undeclared"
+    }
+    assert undeclared == {"flask-caching": 2, "flask-bcrypt": 3}
+
+
+# -- baseline and pre-commit -------------------------------------------------------------------
+
+
+def test_a_baseline_accepts_todays_problems_and_fails_on_new_ones(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "Flask>=3.1\nFlask-Script\n",
+            "manage.py": "from flask_script import Manager\n",
+        },
+    )
+    assert run_cli(capsys, "audit", str(tmp_path)).exit_code == 1
+    wrote = run_cli(capsys, "audit", str(tmp_path), "--write-baseline")
+    assert wrote.exit_code == 0
+    assert wrote.stdout.startswith("wrote 1 entry to ")
+    baseline = (tmp_path / ".flask-pick-audit.toml").read_text(encoding="utf-8")
+    assert '[[ignore]]\nlibrary = "flask-script"\nkind = "dead"\n' in baseline
+    accepted, document = audit_json(capsys, tmp_path)
+    assert accepted.exit_code == 0
+    assert document["ignored"] == 1 and document["fails"] is False
+    # Something new still fails.
+    (tmp_path / "views.py").write_text("from werkzeug import secure_filename\n", encoding="utf-8")
+    new, document = audit_json(capsys, tmp_path)
+    assert new.exit_code == 1 and document["ignored"] == 1
+    assert [p["kind"] for lib in document["libraries"] for p in lib["problems"]] == ["removed-api"]
+
+
+def test_a_baseline_entry_can_name_a_rule_and_a_file_glob(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "Flask>=3.1\n",
+            "legacy/views.py": "from werkzeug import secure_filename\n",
+            "app.py": "from werkzeug import secure_filename\n",
+            "accepted.toml": (
+                '[[ignore]]\nrule = "import:werkzeug:secure_filename"\nfile = "legacy/*"\n'
+                'reason = "rewritten with the legacy views next quarter"\n'
+            ),
+        },
+    )
+    result = run_cli(
+        capsys, "audit", str(tmp_path), "--baseline", str(tmp_path / "accepted.toml"), "-f", "json"
+    )
+    problems = [p for lib in result.json()["libraries"] for p in lib["problems"]]
+    assert [p["location"]["file"] for p in problems] == ["app.py"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[ignore]]\nfile = "x.py"\n', "must name a library, kind or rule"),
+        ('[[ignore]]\nlib = "flask"\n', "unknown key 'lib' (known: library, kind"),
+        ("[[ignore\n", "cannot read the baseline"),
+    ],
+)
+def test_a_bad_baseline_is_a_usage_error(
+    capsys: Capsys, tmp_path: Path, text: str, message: str
+) -> None:
+    write(tmp_path, {"requirements.txt": "Flask\n", ".flask-pick-audit.toml": text})
+    result = run_cli(capsys, "audit", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_pre_commit_hook_runs_the_audit_on_dependency_files_and_sources() -> None:
+    import re
+    import tomllib
+
+    import yaml
+
+    repo = Path(__file__).resolve().parents[2]
+    (hook,) = yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "flask-pick-audit" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    scripts = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"
+    ]
+    assert hook["entry"].split()[0] in scripts
+    pattern = re.compile(hook["files"])
+    for name in (
+        "requirements.txt",
+        "requirements/dev.in",
+        "pyproject.toml",
+        "app/views.py",
+        "uv.lock",
+        "Pipfile.lock",
+        "setup.cfg",
+    ):
+        assert pattern.search(name), name
+    for name in ("README.md", "templates/base.html", "requirements.md"):
+        assert not pattern.search(name), name
