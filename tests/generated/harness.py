@@ -54,7 +54,14 @@ CACHE_DIR = Path(
 # The capability of the libraries that serve a project in production (gunicorn, uWSGI).
 SERVER_CAPABILITY = "wsgi-server"
 # Variables from the developer's shell that would change how the generated project behaves.
-_LEAKY_ENV_PREFIXES = ("FLASK_", "DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "VIRTUAL_ENV")
+_LEAKY_ENV_PREFIXES = (
+    "FLASK_",
+    "DATABASE_URL",
+    "TEST_DATABASE_URL",
+    "SECRET_KEY",
+    "SECURITY_",
+    "VIRTUAL_ENV",
+)
 
 
 def service_url(variable: str, missing: str) -> str:
@@ -291,6 +298,16 @@ def dotenv(project: Path) -> dict[str, str]:
     return values
 
 
+# The secrets .env holds that production refuses to start without (a deployment sets them).
+SECRET_NAMES = ("SECRET_KEY", "SECURITY_PASSWORD_SALT")
+
+
+def production_secrets(project: Path) -> dict[str, str]:
+    """The project's generated secrets, as a deployment would give them to production."""
+    values = dotenv(project)
+    return {name: values[name] for name in SECRET_NAMES if name in values}
+
+
 def _run(
     cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
 ) -> str:
@@ -424,7 +441,7 @@ def check_project(
                 venv,
                 {
                     f"{package.upper()}_ENV": "production",
-                    "SECRET_KEY": dotenv(project)["SECRET_KEY"],
+                    **production_secrets(project),
                     **(run_env or {}),
                 },
             )

@@ -78,9 +78,9 @@ def test_full_preset_against_postgresql_and_redis(tmp_path: Path) -> None:
                 "DATABASE_URL": database,
                 "REDIS_URL": redis,
                 "PYTHONPATH": str(project),
-                # `flask` reads .env but the enqueueing script does not: one key for both,
-                # or a password hashed by create-user (salted with it) would not match.
-                "SECRET_KEY": harness.dotenv(project)["SECRET_KEY"],
+                # `flask` reads .env but the enqueueing script does not: one key and salt
+                # for both, or a password hashed by create-user would not match.
+                **harness.production_secrets(project),
             },
         )
         subprocess.run(

@@ -200,7 +200,7 @@ def _gunicorn(project: Path, venv: Path, package: str) -> Iterator[tuple[int, IO
         venv,
         {
             f"{package.upper()}_ENV": "production",
-            "SECRET_KEY": harness.dotenv(project)["SECRET_KEY"],
+            **harness.production_secrets(project),
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "WEB_CONCURRENCY": "2",
