@@ -656,13 +656,13 @@ def print_audit(result: Audit, fmt: Format, fail_on: Severity = "error") -> None
     if out.width < 110 and rows:
         # A narrow terminal gets one short block per library instead of a cramped table.
         out.print(title, highlight=False)
-        for finding, (name, status, flask3, latest, found, why, todo) in zip(
+        # Each problem is printed under its library, so the why column is not repeated here.
+        for finding, (name, status, flask3, latest, found, _why, todo) in zip(
             result.findings, rows, strict=True
         ):
             style = _VERDICT_STYLE[finding.verdict]
             out.print(
                 f"\n[{style}]{escape(name)}[/]: {escape(todo)}\n"
-                f"  why: {escape(why)}\n"
                 f"  {escape(status)}, flask 3: {flask3}, last release {latest}\n"
                 f"  [dim]found at {escape(found)}[/]",
                 highlight=False,

@@ -89,6 +89,8 @@ class FixReport:
     by_hand: list[tuple[Finding, Problem]]
     notes: list[str]
     written: bool = False
+    # (file, line) of the requirements that could not be rewritten where they were found.
+    missed: set[tuple[str, int]] = field(default_factory=set)
 
     def leaves(self, threshold: Severity) -> bool:
         """Whether something at or above `threshold` is left by hand."""
@@ -217,9 +219,13 @@ def _failed(report: FixReport, finding: Finding, problem: Problem) -> bool:
     """Whether a file the problem sits in could not be rewritten (then it is left by hand)."""
     edited = {edit.rel for edit in report.edits}
     if problem.location is not None:
-        return problem.location.file not in edited
+        where = problem.location
+        return where.file not in edited or (where.file, where.line) in report.missed
     # A renamed package: every file that declares or imports it must have been rewritten.
-    return not {place.file for place in finding.locations} <= edited
+    places = finding.locations
+    return not {place.file for place in places} <= edited or any(
+        (place.file, place.line) in report.missed for place in places
+    )
 
 
 def _read(path: Path) -> tuple[str, str]:
@@ -257,7 +263,7 @@ def _plan_requirements(
     for line, old, new in sorted(set(items)):
         replaced = replace_on_line(text, line, old, new)
         if replaced is None:
-            report.notes.append(f"{rel}:{line}: write {new} there by hand (not found as written)")
+            report.missed.add((rel, line))
             continue
         text = replaced
         changes += describe([Change(line, old, new)])

@@ -139,10 +139,18 @@ def test_rewrites_keep_comments_layout_and_unrelated_code() -> None:
 
 
 def test_a_renamed_name_that_is_taken_keeps_its_old_name_as_an_alias() -> None:
-    source = "from werkzeug.urls import url_quote\n\n\ndef quote(x):\n    return url_quote(x)\n"
+    source = (
+        "from wtforms import TextField\n\n\nclass StringField:\n    pass\n\n\nname = TextField()\n"
+    )
     new, _ = rewrite_python(source, python_edits())
-    assert new.startswith("from urllib.parse import quote as url_quote\n")
-    assert new.endswith("    return url_quote(x)\n")
+    assert new.startswith("from wtforms import StringField as TextField\n")
+    assert new.endswith("name = TextField()\n")
+
+
+def test_a_function_that_only_resembles_the_old_one_is_left_by_hand() -> None:
+    # werkzeug.urls.url_quote is not urllib.parse.quote: no rewrite.
+    source = "from werkzeug.urls import url_quote\n"
+    assert rewrite_python(source, python_edits()) == (source, [])
 
 
 def test_import_of_a_renamed_package_is_renamed_with_its_uses() -> None:
@@ -174,3 +182,37 @@ def test_shipped_renames_load_and_a_broken_one_names_the_field() -> None:
     assert {r.new for r in shipped_renames()} >= {"flask-restx", "Flask-Caching", "libpass"}
     with pytest.raises(CatalogError, match=r"renames.yaml\[0\]: 'imports'"):
         load_renames([{"from": "a", "to": "b", "floor": None, "imports": [], "note": None}])
+
+
+def test_pins_are_bumped_in_pyproject_and_setup_py_and_poetry_is_left_by_hand(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "pyproject.toml").write_text(
+        "[project]\n"
+        'name = "shop"\n'
+        "dependencies = [\n"
+        '    "Flask>=1.0,<2",  # the old range\n'
+        '    "flask-restplus==0.13.0",\n'
+        "]\n"
+        "\n"
+        "[tool.poetry.dependencies]\n"
+        'Werkzeug = "^0.16"\n',
+        encoding="utf-8",
+    )
+    (source / "setup.py").write_text(
+        "from setuptools import setup\n\n"
+        "setup(name='shop', install_requires=['click>=7,<8', \"Flask-SQLAlchemy==2.4.4\"])\n",
+        encoding="utf-8",
+    )
+    project = committed_copy(tmp_path, source)
+    result = run_cli(capsys, "audit", str(project), "--fix")
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert '    "Flask>=3.0.0",  # the old range\n    "flask-restx>=1.3.0",\n' in pyproject
+    assert 'Werkzeug = "^0.16"' in pyproject
+    setup = (project / "setup.py").read_text(encoding="utf-8")
+    assert "install_requires=['click>=8.1.3', \"Flask-SQLAlchemy>=3.0.5\"]" in setup
+    assert "4 problem(s) fixed mechanically, 1 left by hand." in result.stdout
+    assert "Werkzeug: pyproject.toml:9:" in result.stdout
+    assert result.exit_code == 1
