@@ -37,7 +37,7 @@ def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None
     show = flask_pick("catalog", "show", "flask-login", "--format", "json")
     assert show.returncode == 0, show.stderr
     assert json.loads(show.stdout)["id"] == "flask-login"
-    uncurated = flask_pick("catalog", "show", "flask-flatpages", "--format", "json")
+    uncurated = flask_pick("catalog", "show", "flask-sitemap", "--format", "json")
     assert json.loads(uncurated.stdout)["source"] == "pypi-index"
     site = next((env_dir / "lib").glob("python3*/site-packages"))
     assert (site / "recommender" / "_data" / "templates" / "flask-app" / "copier.yml").is_file()

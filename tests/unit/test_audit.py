@@ -483,7 +483,7 @@ def test_uncurated_extensions_get_the_pypi_index_status(capsys: Capsys, tmp_path
     write(
         tmp_path,
         {
-            "requirements.txt": "Flask-SSLify==0.1.5\nflask-flatpages\nflask-inhouse-tool\n",
+            "requirements.txt": "Flask-SSLify==0.1.5\nflask-sitemap\nflask-inhouse-tool\n",
             "app.py": "from flask_sslify import SSLify\nimport flask_app_helpers\n",
             "flask_app_helpers.py": "",
         },
@@ -494,7 +494,7 @@ def test_uncurated_extensions_get_the_pypi_index_status(capsys: Capsys, tmp_path
     assert found["flask-sslify"]["source"] == "pypi-index"
     assert found["flask-sslify"]["status"] == "abandoned"
     assert found["flask-sslify"]["verdict"] == "warning"
-    assert found["flask-flatpages"]["source"] == "pypi-index"
+    assert found["flask-sitemap"]["source"] == "pypi-index"
     assert found["flask-inhouse-tool"]["source"] == "unknown"
     assert "flask-app-helpers" not in found  # the project's own module
 

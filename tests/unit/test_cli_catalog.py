@@ -51,11 +51,11 @@ def test_unknown_name_suggests_close_names(capsys: pytest.CaptureFixture[str]) -
 def test_uncurated_extension_answers_from_the_pypi_index(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = run_cli(capsys, "catalog", "show", "Flask_FlatPages", "--format", "json")
+    result = run_cli(capsys, "catalog", "show", "Flask_Sitemap", "--format", "json")
     assert result.exit_code == 0, result.stderr
     record = result.json()
     assert record["source"] == "pypi-index"
-    assert record["id"] == "flask-flatpages"
+    assert record["id"] == "flask-sitemap"
     assert record["status"] in ("active", "maintenance", "abandoned")
     assert record["latest"]["month"] in record["reason"]
 

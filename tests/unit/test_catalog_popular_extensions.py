@@ -1,0 +1,90 @@
+"""Popular Flask extensions answer from the curated catalog; dead ones name a successor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.cli_runner import run_cli
+from tests.unit.forcing_bases import forced_base
+
+# Dead names people still type (as a package or an import) and what flask-pick offers instead.
+DEAD_POPULAR = [
+    ("Flask-RQ2", "flask-rq"),
+    ("flask_rq2", "flask-rq"),
+    ("Flask-BasicAuth", "flask-httpauth"),
+    ("flask_apispec", "flask-smorest"),
+    ("flask-swagger", "flask-smorest"),
+    ("Flask-OpenID", "authlib"),
+]
+
+
+def show(capsys: pytest.CaptureFixture[str], name: str) -> dict[str, object]:
+    result = run_cli(capsys, "catalog", "show", name, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record: dict[str, object] = result.json()
+    return record
+
+
+def test_flask_rq2_is_curated_as_dead_and_names_flask_rq(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    record = show(capsys, "Flask-RQ2")
+    assert record["source"] == "catalog"
+    assert record["status"] == "abandoned"
+    assert record["successor"] == "flask-rq"
+    assert "flask_rq" in str(record["migration"])
+    table = run_cli(capsys, "catalog", "show", "flask-rq2")
+    assert "flask-rq" in table.stdout.replace("\n", " ")
+
+
+def test_forcing_flask_rq2_gives_flask_rq_with_a_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(capsys, "recommend", "--with", "flask-rq2", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = result.json()
+    picked = {library["id"] for library in document["libraries"]}
+    assert "flask-rq" in picked
+    assert "flask-rq2" not in picked
+    [warning] = [w for w in document["warnings"] if w["library"] == "flask-rq2"]
+    assert warning["successor"] == "flask-rq"
+    assert "abandoned" in warning["message"]
+
+
+@pytest.mark.parametrize(("name", "successor"), DEAD_POPULAR)
+def test_a_dead_popular_extension_names_its_successor(
+    capsys: pytest.CaptureFixture[str], name: str, successor: str
+) -> None:
+    record = show(capsys, name)
+    assert record["source"] == "catalog"
+    assert record["status"] in ("deprecated", "abandoned")
+    assert record["successor"] == successor
+
+
+@pytest.mark.parametrize(("name", "successor"), DEAD_POPULAR)
+def test_forcing_a_dead_popular_extension_picks_its_successor_instead(
+    capsys: pytest.CaptureFixture[str], name: str, successor: str
+) -> None:
+    base = forced_base(successor) or []
+    result = run_cli(capsys, "recommend", *base, "--with", name, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = result.json()
+    picked = {library["id"] for library in document["libraries"]}
+    assert successor in picked
+    assert {w["successor"] for w in document["warnings"]} >= {successor}
+
+
+def test_audit_flags_a_flask_rq2_requirement_as_dead(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "requirements.txt").write_text("Flask-RQ2==18.3\n", encoding="utf-8")
+    result = run_cli(capsys, "audit", str(tmp_path), "--format", "json")
+    assert result.exit_code == 1
+    [finding] = result.json()["libraries"]
+    assert (finding["id"], finding["verdict"], finding["successor"]) == (
+        "flask-rq2",
+        "dead",
+        "flask-rq",
+    )
