@@ -637,8 +637,8 @@ def test_each_kind_of_use_is_located_where_the_app_wrote_it(capsys: Capsys) -> N
     }
     assert where["import:flask.json:JSONEncoder"] == ("shop/__init__.py", 9, "error")
     assert where["import:flask:_app_ctx_stack"][0] == "shop/__init__.py"
-    assert where["import:flask.request:is_xhr"] == ("shop/views.py", 10, "error")
-    assert where["keyword:flask:attachment_filename"] == ("shop/views.py", 12, "error")
+    assert where["import:flask.request:is_xhr"] == ("shop/views.py", 15, "error")
+    assert where["keyword:flask:attachment_filename"] == ("shop/views.py", 17, "error")
     assert where["attribute:flask:env"] == ("shop/__init__.py", 21, "error")
     # Flask ignores a key it no longer knows: the app runs, the setting silently stops working.
     assert where["config:flask:JSONIFY_PRETTYPRINT_REGULAR"] == (
