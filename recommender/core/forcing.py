@@ -124,10 +124,10 @@ def with_forced_needs(
 ) -> dict[str, str]:
     """`given` plus the needs the forced libraries bring.
 
-    A need answered with nothing (none, no) takes the value the library brings, even from a
-    preset (`--preset minimal --with flask-sqlalchemy` gets a SQLite database); one answered
-    otherwise, or named in `kept` (the person's own --need flags), is a usage error that says
-    which need to change.
+    A need left to its default, or answered with nothing (none, no), takes the value the
+    library brings, even from a preset (`--preset minimal --with flask-sqlalchemy` gets a
+    SQLite database); one answered otherwise, or named in `kept` (the person's own --need
+    flags), is a usage error that says which need to change.
     """
     result = dict(given)
     names = tuple(with_names)
@@ -157,9 +157,10 @@ def with_forced_needs(
             current = result.get(key) or answers[key]
             need = vocabulary.need(key)
             chosen = need.value(current) if need is not None else None
-            if key in kept or (chosen is not None and chosen.capabilities):
+            if key in kept or (key in result and chosen is not None and chosen.capabilities):
                 # The person chose something else (auth=token, or --need cache=no): one answer
-                # per need, so say which to change rather than pick for them.
+                # per need, so say which to change rather than pick for them. A default
+                # (api=openapi for an API nobody asked about) is nobody's choice: it gives way.
                 raise UsageError(
                     f"{asked_as} {name} asks for {key}={value}, but {key} is {current}; "
                     f"change it with --need {key}={value}, or drop {name}"

@@ -134,3 +134,31 @@ def test_recommend_shows_the_need_a_forced_library_brought(
 def test_a_library_swapped_in_for_an_answered_need_brings_nothing_more() -> None:
     # Flask-Security in place of Flask-Login serves auth=session; roles stay as answered.
     assert forced(WEBAPP, "flask-security") == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "name", "brought"),
+    [
+        # An API's api need defaults to openapi; nobody chose it, so GraphQL takes its place.
+        ({"kind": "api"}, "strawberry-graphql", {"api": "graphql"}),
+        ({"kind": "hybrid"}, "strawberry-graphql", {"api": "graphql"}),
+        ({"kind": "web"}, "psycopg", {"database": "postgresql"}),
+    ],
+)
+def test_a_default_gives_way_to_a_forced_library(
+    given: dict[str, str], name: str, brought: dict[str, str]
+) -> None:
+    assert {k: v for k, v in forced(given, name).items() if k in brought} == brought
+
+
+def test_a_forced_library_overrides_a_default_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(capsys, "recommend", "--need", "kind=api", "--with", "strawberry-graphql")
+    assert result.exit_code == 0, result.stderr
+    assert "strawberry-graphql" in result.stdout.lower()
+    said = run_cli(
+        capsys, "recommend", "-n", "kind=api", "-n", "api=rest", "--with", "strawberry-graphql"
+    )
+    assert said.exit_code == 2
+    assert "asks for api=graphql, but api is rest" in said.stderr
