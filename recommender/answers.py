@@ -57,9 +57,13 @@ def read_answers(path: Path) -> Request:
         raise UsageError(f"cannot read answers file {path}: {exc.strerror}") from exc
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UsageError(f"answers file {path} is not valid YAML or JSON: {first_line}") from exc
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"answers file {path} is not valid JSON: line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}; fix it there"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"answers file {path} is not valid YAML: {_yaml_problem(exc)}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("needs", {}), dict):
         raise UsageError(
             f"answers file {path} must hold a mapping like {{needs: {{auth: session}}, with: []}}"
@@ -75,6 +79,19 @@ def read_answers(path: Path) -> Request:
         _strings(data.get("with"), "with", path),
         _strings(data.get("without"), "without", path),
     )
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where and what: `line 3, column 9: expected ',' or ']', but got ':'`."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "cannot be parsed"
+        if mark is not None:
+            # PyYAML counts from 0; editors count from 1.
+            return f"line {mark.line + 1}, column {mark.column + 1}: {what}; fix it there"
+        return f"{what}; fix it there"
+    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{first_line}; fix the file"
 
 
 def _scalar(value: object) -> str:

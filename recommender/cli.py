@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -157,6 +158,13 @@ AnswersOption = Annotated[
         metavar="FILE", help="A YAML or JSON file {needs: {...}, with: [...], without: [...]}."
     ),
 ]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PROFILE",
+        help="How to weigh libraries: lightweight, balanced or batteries (--need profile=...).",
+    ),
+]
 WithOption = Annotated[
     list[str] | None,
     typer.Option("--with", metavar="LIB", help="Force a library into the stack (repeatable)."),
@@ -167,6 +175,11 @@ WithoutOption = Annotated[
         "--without", metavar="LIB", help="Keep a library out and take the next best (repeatable)."
     ),
 ]
+
+
+def _with_profile(need: list[str] | None, profile: str | None) -> list[str] | None:
+    """`--profile X` is `--need profile=X`, a flag of its own because people reach for it."""
+    return [*(need or []), f"profile={profile}"] if profile is not None else need
 
 
 def _request(
@@ -236,10 +249,11 @@ def recommend_command(
     answers: AnswersOption = None,
     with_: WithOption = None,
     without: WithoutOption = None,
+    profile: ProfileOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Recommend a stack for the app's needs, with reasons and warnings."""
-    rec = _recommend_from(preset, answers, need, with_, without)
+    rec = _recommend_from(preset, answers, _with_profile(need, profile), with_, without)
     console.print_recommendation(rec, fmt)
 
 
@@ -314,6 +328,7 @@ def new_command(
     answers: AnswersOption = None,
     with_: WithOption = None,
     without: WithoutOption = None,
+    profile: ProfileOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; use defaults.")] = False,
     name: Annotated[
         str | None, typer.Option(metavar="PACKAGE", help="The Python package name.")
@@ -337,6 +352,7 @@ def new_command(
     from recommender.catalog import shipped_catalog, shipped_vocabulary
     from recommender.render import plan_project, render_project
 
+    need = _with_profile(need, profile)
     given = bool(need or preset or answers or with_ or without)
     # In a terminal, whatever the command line did not answer is asked (--yes: defaults).
     interactive = sys.stdin.isatty() and not yes
@@ -388,7 +404,12 @@ def add_command(
     need: NeedOption = None,
     path: Annotated[
         Path,
-        typer.Option("--path", metavar="DIR", help="The project's folder (default: this one)."),
+        typer.Option(
+            "--path",
+            metavar="DIR",
+            show_default=False,
+            help="The project's folder (default: this one).",
+        ),
     ] = Path(),
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the files that would change; change nothing.")
@@ -409,7 +430,9 @@ def audit_command(
     path: Annotated[
         Path,
         typer.Argument(
-            metavar="PATH", help="The project folder (default: this one), or one dependency file."
+            metavar="PATH",
+            show_default=False,
+            help="The project folder (default: this one), or one dependency file.",
         ),
     ] = Path(),
     fmt: Annotated[
@@ -519,16 +542,49 @@ def serve_command(
     waitress.serve(create_app(), host=host, port=port, threads=4, ident="flask-pick")
 
 
-def _check_choice(option: str, value: str | None, choices: object) -> None:
-    allowed = list(choices)  # type: ignore[call-overload]
+def _check_choice(option: str, value: str | None, choices: Iterable[str]) -> None:
+    from recommender.core.names import did_you_mean
+
+    allowed = list(choices)
     if value is not None and value not in allowed:
-        raise UsageError(f"{option} {value!r} is not valid; choose one of: {', '.join(allowed)}")
+        hint = did_you_mean(value, allowed)
+        # A long list (fifty capabilities) would bury a close match: name the match alone.
+        listed = f"choose one of: {', '.join(allowed)}" if len(allowed) <= 12 or not hint else ""
+        more = listed or "`flask-pick catalog` shows what each library offers"
+        raise UsageError(f"{option} {value!r} is not valid; {hint}{more}")
+
+
+def _no_type(ctx: object) -> None:
+    del ctx
+
+
+def _quiet_help(command: Any) -> None:
+    """Drop the type column typer adds to help (`<bool>` beside a flag, `<path>` beside an
+    argument whose metavar already says what it is), here and in every subcommand."""
+    get_params = getattr(command, "get_params", None)
+    if get_params is None:
+        return
+
+    def quiet_params(ctx: Any) -> Any:
+        params = get_params(ctx)
+        for param in params:
+            # Options with a value keep their metavar (KEY=VALUE, FILE); flags take none.
+            flag = getattr(param, "is_flag", False)
+            if flag or getattr(param, "param_type_name", "") == "argument":
+                param.display_type_rich = _no_type
+        return params
+
+    command.get_params = quiet_params
+    for subcommand in getattr(command, "commands", {}).values():
+        _quiet_help(subcommand)
 
 
 def main() -> None:
     """Run the CLI, turning every error a person can cause into one line and an exit code."""
     try:
-        code = app(standalone_mode=False)
+        command = typer.main.get_command(app)
+        _quiet_help(command)
+        code = command(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
         exit_cancelled()
     except typer.TyperException as exc:

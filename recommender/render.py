@@ -69,7 +69,12 @@ def check_destination(dest: Path) -> Path:
     Missing parent folders are fine: rendering creates them (and removes them if it fails).
     """
     dest = dest.expanduser().absolute()
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    if dest.exists() and not dest.is_dir():
+        raise FlaskPickError(
+            f"{dest.name or dest} is a file, not a folder; "
+            "choose a new folder name for the project (nothing was changed)"
+        )
+    if dest.exists() and any(dest.iterdir()):
         raise FlaskPickError(
             f"{dest.name or dest} already exists and is not empty; "
             "choose a new folder name (nothing was changed)"
@@ -101,9 +106,16 @@ def plan_project(dest: Path, package: str | None, rec: Recommendation | None) ->
         )
     chosen = package or package_name(name)
     if not _PACKAGE.match(chosen) or keyword.iskeyword(chosen):
+        if package is not None:
+            suggested = package_name(package)
+            example = f" such as {suggested!r}" if _PACKAGE.match(suggested) else ""
+            raise UsageError(
+                f"--name {package!r} is not a valid Python package name; "
+                f"use lower-case letters, digits and _{example}"
+            )
         raise UsageError(
-            f"{chosen!r} is not a valid Python package name; "
-            "use lower-case letters, digits and _ (or pass --name)"
+            f"{chosen!r} (from the folder name) is not a valid Python package name; "
+            "pass --name with lower-case letters, digits and _"
         )
     # The standard library too: a package named `site` or `email` would shadow it.
     imported = set(template_reserved_names()) | set(sys.stdlib_module_names)

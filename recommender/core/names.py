@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from recommender.core.models import Catalog, Library
@@ -23,6 +24,19 @@ def fold(name: str) -> str:
     lowered = name.strip().lower()
     lowered = _FLASK_EXT.sub("flask-", lowered)
     return _SEPARATORS.sub("-", lowered).strip("-")
+
+
+def close_to(word: str, choices: Iterable[str], limit: int = 3) -> tuple[str, ...]:
+    """The choices closest to a mistyped word (`datbase` -> database), best first."""
+    folded = {fold(choice): choice for choice in choices}
+    near = difflib.get_close_matches(fold(word), folded, n=limit, cutoff=0.6)
+    return tuple(folded[name] for name in near)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`did you mean X or Y? ` for a mistyped word, or an empty string when nothing is close."""
+    near = close_to(word, choices)
+    return f"did you mean {' or '.join(near)}? " if near else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from recommender.core.names import did_you_mean
 from recommender.errors import UsageError
 
 Condition = tuple[tuple[str, tuple[str, ...]], ...]
@@ -63,8 +64,9 @@ class Vocabulary:
         for preset_name, _, needs in self.presets:
             if preset_name == name:
                 return dict(needs)
-        known = ", ".join(name for name, _, _ in self.presets)
-        raise UsageError(f"unknown preset {name!r}; choose one of: {known}")
+        known = [name for name, _, _ in self.presets]
+        hint = did_you_mean(name, known)
+        raise UsageError(f"unknown preset {name!r}; {hint}choose one of: {', '.join(known)}")
 
 
 Needs = tuple[tuple[str, str], ...]
@@ -90,11 +92,13 @@ def check_given(vocabulary: Vocabulary, given: Mapping[str, str]) -> None:
     for key, value in given.items():
         need = vocabulary.need(key)
         if need is None:
-            known = ", ".join(need.key for need in vocabulary.needs)
-            raise UsageError(f"unknown need {key!r}; valid needs: {known}")
+            keys = [need.key for need in vocabulary.needs]
+            hint = did_you_mean(key, keys)
+            raise UsageError(f"unknown need {key!r}; {hint}valid needs: {', '.join(keys)}")
         if need.value(value) is None:
+            hint = did_you_mean(value, need.value_names)
             choices = ", ".join(need.value_names)
-            raise UsageError(f"{key}={value} is not valid; {key} takes one of: {choices}")
+            raise UsageError(f"{key}={value} is not valid; {hint}{key} takes one of: {choices}")
 
 
 def resolve_needs(vocabulary: Vocabulary, given: Mapping[str, str]) -> Needs:

@@ -77,7 +77,9 @@ def test_list_filters_by_name_substring(capsys: pytest.CaptureFixture[str]) -> N
 def test_list_rejects_an_unknown_status_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "catalog", "--status", "alive")
     assert result.exit_code == 2
-    assert "--status 'alive' is not valid; choose one of: active" in result.stderr
+    assert "--status 'alive' is not valid; did you mean active? choose one of: active" in (
+        result.stderr
+    )
 
 
 def test_unknown_option_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -122,7 +122,7 @@ def test_malformed_answers_file_is_a_usage_error(
     answers.write_text("{not json")
     result = run_cli(capsys, "recommend", "--answers", str(answers))
     assert result.exit_code == 2
-    assert "is not valid YAML or JSON" in result.stderr
+    assert "is not valid JSON: line 1, column 2" in result.stderr
 
 
 def test_same_input_same_output_byte_for_byte(capsys: pytest.CaptureFixture[str]) -> None:
