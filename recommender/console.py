@@ -39,6 +39,44 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def print_table(out: Console, table: Table) -> None:
+    """Print a table; piped (80 columns), it widens rather than break a word in two.
+
+    A terminal keeps rich's own fitting: lines wider than it would wrap and read worse than
+    a split word. A pipe or a file has no width to respect, so every word stays whole
+    (`check_needs_rehash`, a URL): each column gets at least its longest word.
+    """
+    if not out.is_terminal:
+        width = _fit_columns(out, table)
+        if width > out.width:
+            out = Console(file=out.file, highlight=False, soft_wrap=False, width=width)
+    out.print(table)
+
+
+def _fit_columns(out: Console, table: Table) -> int:
+    """Fix each column's width: its longest word at least, its longest line at most, sharing
+    what the console's width leaves in proportion to what each would still like. Returns
+    the width the table needs."""
+    from rich.measure import Measurement
+
+    unlimited = out.options.update_width(10_000)
+    spans = []
+    for column in table.columns:
+        sizes = [Measurement.get(out, unlimited, cell) for cell in (column.header, *column.cells)]
+        widest = max(size.maximum for size in sizes)
+        spans.append((widest if column.no_wrap else max(s.minimum for s in sizes), widest))
+    overhead = Measurement.get(out, unlimited, table).maximum - sum(hi for _, hi in spans)
+    spare = max(out.width - overhead - sum(lo for lo, _ in spans), 0)
+    wanted = sum(hi - lo for lo, hi in spans)
+    widths = [lo for lo, _ in spans]
+    if wanted:
+        shares = [min(hi - lo, spare * (hi - lo) // wanted) for lo, hi in spans]
+        widths = [lo + share for lo, share in zip(widths, shares, strict=True)]
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width
+    return overhead + sum(widths)
+
+
 def error(message: str) -> None:
     """Write a one-line error to standard error."""
     sys.stderr.write(f"error: {message}\n")
@@ -115,7 +153,7 @@ def print_library_list(libraries: Sequence[Library], fmt: Format) -> None:
         table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    stdout().print(table)
+    print_table(stdout(), table)
 
 
 def _library_facts(library: Library, built_in: str | None = None) -> list[tuple[str, str]]:
@@ -224,7 +262,7 @@ def _print_facts(title: str, facts: Sequence[tuple[str, str]], fmt: Format) -> N
     table.add_column()
     for key, value in facts:
         table.add_row(key, Text(value))
-    stdout().print(table)
+    print_table(stdout(), table)
 
 
 def _plain(cells: Sequence[str]) -> list[Text]:
@@ -306,12 +344,12 @@ def print_recommendation(rec: Recommendation, fmt: Format) -> None:
     )
     for row in rows:
         table.add_row(*_plain(row))
-    out.print(table)
+    print_table(out, table)
     if builtin_rows:
         built = Table("built-in", "need", "how", title="Already in Flask", title_justify="left")
         for row in builtin_rows:
             built.add_row(*_plain(row))
-        out.print(built)
+        print_table(out, built)
     for warning in rec.warnings:
         out.print(f"[bold red]warning:[/] {escape(warning.message)}", markup=True)
     if rec.services:
@@ -358,7 +396,7 @@ def print_stack_comparison(comparison: StackComparison, fmt: Format) -> None:
         style = "bold yellow" if source is not None and source.differs else None
         table.add_row(*_plain(row), style=style)
     out = stdout()
-    out.print(table)
+    print_table(out, table)
     out.print("* marks a capability the stacks answer differently.")
 
 
@@ -385,7 +423,7 @@ def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
     table = Table("", *names, title="Libraries side by side", title_justify="left")
     for row in rows:
         table.add_row(*_plain(row))
-    stdout().print(table)
+    print_table(stdout(), table)
 
 
 def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
