@@ -15,7 +15,7 @@ _KEYS = ("library", "kind", "rule", "file", "reason")
 _HEADER = """\
 # Problems `flask-pick audit` accepts for now: each [[ignore]] entry leaves out the problems
 # whose fields all match (library id, problem kind, rule, file glob). Delete an entry to see
-# its problems again; `flask-pick audit --write-baseline` rewrites this file from scratch.
+# its problems again; `flask-pick audit --write-baseline` adds entries for new problems.
 """
 
 
@@ -57,9 +57,10 @@ def load_baseline(path: Path, *, required: bool) -> tuple[Ignore, ...]:
     return tuple(result)
 
 
-def baseline_text(result: Audit) -> str:
-    """A baseline that accepts every problem of this audit."""
-    blocks = [_HEADER]
+def baseline_text(result: Audit, existing: str = "") -> str:
+    """A baseline accepting every problem of this audit: `existing` (a baseline's text, which
+    already left out what it accepts) with an entry added for each problem still shown."""
+    blocks = [existing.rstrip("\n") + "\n" if existing.strip() else _HEADER]
     for entry in baseline_entries(result):
         lines = ["[[ignore]]"]
         for key in _KEYS:
@@ -71,12 +72,17 @@ def baseline_text(result: Audit) -> str:
 
 
 def write_baseline(path: Path, result: Audit) -> int:
-    """Write the baseline for this audit (whole, atomically); the number of entries."""
+    """Add an entry for each problem the baseline does not accept yet; the number added.
+
+    Entries already there, and their reasons, are kept: the file is extended, never reset.
+    """
+    from recommender.core.audit import apply_ignores
     from recommender.fix import atomic_write
 
-    text = baseline_text(result)
-    if path.exists():
-        atomic_write(path, text.encode("utf-8"))
-    else:
-        path.write_text(text, encoding="utf-8")
-    return len(baseline_entries(result))
+    existing = load_baseline(path, required=False)
+    shown = apply_ignores(result, existing)
+    old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    added = len(baseline_entries(shown))
+    if added:
+        atomic_write(path, baseline_text(shown, old_text).encode("utf-8"))
+    return added

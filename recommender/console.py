@@ -770,4 +770,5 @@ def print_fix(report: FixReport, *, show_diff: bool) -> None:
 def print_baseline_written(path: Path, count: int) -> None:
     """Say where the baseline went."""
     entries = f"{count} entr{'y' if count == 1 else 'ies'}"
-    stdout().print(f"wrote {entries} to {path}", markup=False, highlight=False, soft_wrap=True)
+    message = f"added {entries} to {path}" if count else f"{path} already accepts every problem"
+    stdout().print(message, markup=False, highlight=False, soft_wrap=True)

@@ -318,12 +318,17 @@ def write_fixes(report: FixReport) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace a file whole: its bytes go to a temporary file beside it, then a rename."""
-    mode = path.stat().st_mode
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(temp, mode & 0o7777)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -903,7 +903,7 @@ def test_a_baseline_accepts_todays_problems_and_fails_on_new_ones(
     assert run_cli(capsys, "audit", str(tmp_path)).exit_code == 1
     wrote = run_cli(capsys, "audit", str(tmp_path), "--write-baseline")
     assert wrote.exit_code == 0
-    assert wrote.stdout.startswith("wrote 1 entry to ")
+    assert wrote.stdout.startswith("added 1 entry to ")
     baseline = (tmp_path / ".flask-pick-audit.toml").read_text(encoding="utf-8")
     assert '[[ignore]]\nlibrary = "flask-script"\nkind = "dead"\n' in baseline
     accepted, document = audit_json(capsys, tmp_path)
@@ -914,6 +914,16 @@ def test_a_baseline_accepts_todays_problems_and_fails_on_new_ones(
     new, document = audit_json(capsys, tmp_path)
     assert new.exit_code == 1 and document["ignored"] == 1
     assert [p["kind"] for lib in document["libraries"] for p in lib["problems"]] == ["removed-api"]
+    # Writing again adds the new problem and keeps what the person wrote in the file.
+    path = tmp_path / ".flask-pick-audit.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'reason = "after the move"\n')
+    again = run_cli(capsys, "audit", str(tmp_path), "--write-baseline")
+    assert again.stdout.startswith("added 1 entry to ")
+    text = path.read_text(encoding="utf-8")
+    assert 'reason = "after the move"\n' in text and text.count("\nlibrary = ") == 2
+    assert run_cli(capsys, "audit", str(tmp_path)).exit_code == 0
+    again = run_cli(capsys, "audit", str(tmp_path), "--write-baseline")
+    assert "already accepts every problem" in again.stdout
 
 
 def test_a_baseline_entry_can_name_a_rule_and_a_file_glob(capsys: Capsys, tmp_path: Path) -> None:
