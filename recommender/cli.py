@@ -250,11 +250,14 @@ def recommend_command(
     with_: WithOption = None,
     without: WithoutOption = None,
     profile: ProfileOption = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show every point of each library's score.")
+    ] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Recommend a stack for the app's needs, with reasons and warnings."""
     rec = _recommend_from(preset, answers, _with_profile(need, profile), with_, without)
-    console.print_recommendation(rec, fmt)
+    console.print_recommendation(rec, fmt, explain=explain)
 
 
 @app.command("compare")
@@ -346,6 +349,12 @@ def new_command(
             metavar="FILE", help="Write the answers to FILE, for `--answers FILE` to replay."
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Show the full stack table: why each pick, what it beat."
+        ),
+    ] = False,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
     from recommender.answers import write_answers
@@ -387,7 +396,10 @@ def new_command(
         needs = resolve_needs(vocabulary, request.needs)
         with_names, without_names = [*request.with_names], [*request.without_names]
         rec = recommend(catalog, vocabulary, needs, with_names, without_names, wired_only=True)
-        console.print_recommendation(rec, "table")
+        if verbose:
+            console.print_recommendation(rec, "table")
+        else:
+            console.print_stack_summary(rec)
     project = plan_project(path, name, rec)
     if save_answers is not None:
         write_answers(save_answers, dict(rec.needs), with_names, without_names)

@@ -66,7 +66,10 @@ def _fit_columns(out: Console, table: Table) -> int:
         widest = max(size.maximum for size in sizes)
         spans.append((widest if column.no_wrap else max(s.minimum for s in sizes), widest))
     overhead = Measurement.get(out, unlimited, table).maximum - sum(hi for _, hi in spans)
-    spare = max(out.width - overhead - sum(lo for lo, _ in spans), 0)
+    least = overhead + sum(lo for lo, _ in spans)
+    # Past the usual width anyway (a long word): a third more, so the other columns breathe.
+    target = out.width if least <= out.width else least + out.width // 3
+    spare = max(target - least, 0)
     wanted = sum(hi - lo for lo, hi in spans)
     widths = [lo for lo, _ in spans]
     if wanted:
@@ -294,8 +297,10 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
                 "summary": pick.library.summary,
                 "capabilities": list(pick.capabilities),
                 "reasons": list(pick.reasons),
+                "why": pick.why,
                 "alternatives": [
-                    {"id": alt.id, "why_not": alt.why_not} for alt in pick.alternatives
+                    {"id": alt.id, "why_not": alt.why_not, "why_not_brief": alt.brief}
+                    for alt in pick.alternatives
                 ],
             }
             for pick in rec.picks
@@ -317,19 +322,32 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def print_recommendation(rec: Recommendation, fmt: Format) -> None:
-    """Print a stack: each pick with what it is for and why, built-ins, warnings, services."""
+def print_recommendation(rec: Recommendation, fmt: Format, *, explain: bool = False) -> None:
+    """Print a stack: each pick with what it is for and why, the alternatives it beat and
+    why they lost, built-ins, warnings, services. `explain` shows every scored point."""
     if fmt == "json":
         print_json(recommendation_record(rec))
         return
     rows = [
-        (pick.library.pypi or pick.library.id, pick.library.summary, "; ".join(pick.reasons))
+        (
+            pick.library.pypi or pick.library.id,
+            pick.library.summary,
+            "; ".join(pick.reasons) if explain or not pick.why else pick.why,
+        )
         for pick in rec.picks
+    ]
+    passed_over = [
+        (alt.id, pick.library.pypi or pick.library.id, alt.why_not if explain else alt.brief)
+        for pick in rec.picks
+        for alt in pick.alternatives
     ]
     builtin_rows = [(use.builtin.name, use.need, use.builtin.how) for use in rec.builtins]
     if fmt == "markdown":
         print("## Stack\n")
         print_markdown_table(("library", "what it is for", "why"), rows)
+        if passed_over:
+            print("\n## Alternatives passed over\n")
+            print_markdown_table(("alternative", "instead of", "why not"), passed_over)
         if builtin_rows:
             print("\n## Built in\n")
             print_markdown_table(("built-in", "need", "how"), builtin_rows)
@@ -339,21 +357,46 @@ def print_recommendation(rec: Recommendation, fmt: Format) -> None:
             print(f"\nServices: {', '.join(rec.services)}")
         return
     out = stdout()
-    table = Table(
-        "library", "what it is for", "why", title="Recommended stack", title_justify="left"
-    )
+    _print_rows(out, "Recommended stack", ("library", "what it is for", "why"), rows)
+    if passed_over:
+        headers = ("alternative", "instead of", "why not")
+        _print_rows(out, "Alternatives passed over", headers, passed_over)
+    if builtin_rows:
+        _print_rows(out, "Already in Flask", ("built-in", "need", "how"), builtin_rows)
+    _print_warnings_and_services(out, rec)
+    if not explain:
+        out.print("(--explain shows every point of each score)", style="dim")
+
+
+def _print_rows(
+    out: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
+) -> None:
+    table = Table(*headers, title=title, title_justify="left")
     for row in rows:
         table.add_row(*_plain(row))
     print_table(out, table)
-    if builtin_rows:
-        built = Table("built-in", "need", "how", title="Already in Flask", title_justify="left")
-        for row in builtin_rows:
-            built.add_row(*_plain(row))
-        print_table(out, built)
+
+
+def _print_warnings_and_services(out: Console, rec: Recommendation) -> None:
     for warning in rec.warnings:
         out.print(f"[bold red]warning:[/] {escape(warning.message)}", markup=True)
     if rec.services:
         out.print(f"services: {', '.join(rec.services)}")
+
+
+def print_stack_summary(rec: Recommendation) -> None:
+    """The stack `new` is about to generate, one line a library (`--verbose`: the full table)."""
+    out = stdout()
+    out.print(f"[bold]Stack[/] ({len(rec.picks)} libraries):", markup=True)
+    width = max((len(pick.library.pypi or pick.library.id) for pick in rec.picks), default=0)
+    for pick in rec.picks:
+        name = pick.library.pypi or pick.library.id
+        out.print(f"  {name:<{width}}  {', '.join(pick.capabilities)}", markup=False)
+    if rec.builtins:
+        names = ", ".join(use.builtin.name for use in rec.builtins)
+        out.print(f"Already in Flask: {names}", markup=False)
+    _print_warnings_and_services(out, rec)
+    out.print("(--verbose shows why each was chosen and what it beat)", style="dim")
 
 
 def comparison_record(comparison: StackComparison) -> dict[str, Any]:

@@ -144,6 +144,7 @@ def copier_data(project: Project, rec: Recommendation, secret_key: str) -> dict[
                 "summary": pick.library.summary,
                 "works_from": pick.library.works_from,
                 "reasons": list(pick.reasons),
+                "why": pick.why,
             }
             for pick in rec.picks
         },

@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from recommender.core.explain import brief, why_lost, why_picked
 from recommender.core.models import (
     Alternative,
     BuiltinUse,
@@ -340,7 +341,8 @@ def _force(
         else (f"replaces {asked.id}, which you asked for with --with")
     )
     answers = tuple(cap for cap in library.capabilities if cap in stack.wanted)
-    stack.add(Pick(library, answers or library.capabilities, (because,), forced=True))
+    why = because[0].upper() + because[1:] + "."
+    stack.add(Pick(library, answers or library.capabilities, (because,), forced=True, why=why))
 
 
 def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
@@ -354,7 +356,7 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
         if why_not is None and (stranded := stack.strands(library)) is not None:
             why_not = f"would leave {stranded} with no usable library"
         if why_not is not None:
-            losers.append(Alternative(library.id, why_not))
+            losers.append(Alternative(library.id, why_not, brief(why_not)))
             continue
         result = score(
             library,
@@ -384,20 +386,29 @@ def _pick_for(stack: _Stack, cap: str, profile: str, api_first: bool) -> None:
         )
     )
     best_score, best = viable[0]
+    rejected = tuple(losers)
     for result, library in viable[1:]:
         lost = (
             "not wired into generated projects"
             if best.wired and not library.wired
             else (f"scored {result.total} to {best.id}'s {best_score.total}")
         )
-        losers.append(Alternative(library.id, f"{lost}: " + ", ".join(result.reasons)))
-    answered = tuple(c for c in (*best.capabilities, *best.covers) if c in stack.wanted or c == cap)
+        detail = f"{lost}: " + ", ".join(result.reasons)
+        brief_why = why_lost((library, result), (best, best_score))
+        losers.append(Alternative(library.id, detail, brief_why))
+    # Flask-Security offers login as a capability and covers it too: name it once.
+    offered = dict.fromkeys((*best.capabilities, *best.covers))
+    answered = tuple(c for c in offered if c in stack.wanted or c == cap)
     reasons = (
         f"answers {', '.join(answered)} (asked by {asked_by})",
         f"scored {best_score.total}: " + ", ".join(best_score.reasons),
     )
+    # The runner-up the sentence names: the best other library the template also wires.
+    others = [(lib, result) for result, lib in viable[1:]]
+    rival = next(((lib, r) for lib, r in others if lib.wired), others[0] if others else None)
+    why = why_picked(cap, asked_by, (best, best_score), rival, rejected)
     alternatives = tuple(sorted(losers, key=lambda alt: alt.id))
-    stack.add(Pick(best, answered, reasons, alternatives))
+    stack.add(Pick(best, answered, reasons, alternatives, why=why))
 
 
 def _prune(stack: _Stack) -> None:

@@ -121,6 +121,8 @@ class Alternative:
 
     id: str
     why_not: str
+    # The same in one short sentence: the decisive reasons, not every point.
+    brief: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,8 @@ class Pick:
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...] = ()
     forced: bool = False
+    # The reasons as one sentence of the two or three that decided it.
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)

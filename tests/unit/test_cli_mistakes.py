@@ -96,5 +96,7 @@ def test_profile_works_on_new(capsys: pytest.CaptureFixture[str], tmp_path: Path
         "--save-answers", str(answers),
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
+    # Without --verbose, new prints the stack in short.
+    assert "Stack (" in result.stdout and "Recommended stack" not in result.stdout
     assert "profile: lightweight" in answers.read_text()
     assert "profile: lightweight" in (dest / ".copier-answers.yml").read_text()
