@@ -216,3 +216,18 @@ def test_pins_are_bumped_in_pyproject_and_setup_py_and_poetry_is_left_by_hand(
     assert "4 problem(s) fixed mechanically, 1 left by hand." in result.stdout
     assert "Werkzeug: pyproject.toml:9:" in result.stdout
     assert result.exit_code == 1
+
+
+def test_a_python2_file_is_noted_and_left_by_hand(capsys: Capsys, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "requirements.txt").write_text("Flask-Login>=0.6.3\n", encoding="utf-8")
+    (source / "old.py").write_text(
+        'from flask.ext.login import LoginManager\nprint "hi"\n', encoding="utf-8"
+    )
+    project = committed_copy(tmp_path, source)
+    result = run_cli(capsys, "audit", str(project), "--fix")
+    assert result.exit_code == 1
+    assert "note: old.py: not rewritten: not valid Python 3 (fix it by hand)" in result.stdout
+    assert "0 files changed, 0 problem(s) fixed mechanically, 1 left by hand." in result.stdout
+    assert (project / "old.py").read_text(encoding="utf-8").startswith("from flask.ext.login")
