@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from recommender.catalog import shipped_catalog, shipped_pypi_index
+from recommender.core.names import NameIndex
 from tests.unit.cli_runner import run_cli
 from tests.unit.forcing_bases import forced_base
 
@@ -17,7 +19,15 @@ DEAD_POPULAR = [
     ("flask_apispec", "flask-smorest"),
     ("flask-swagger", "flask-smorest"),
     ("Flask-OpenID", "authlib"),
+    ("flask_babelex", "flask-babel"),
+    ("Flask-AWSCognito", "authlib"),
+    ("Flask-OpenTracing", "opentelemetry-instrumentation-flask"),
+    ("Flask-Log-Request-ID", "flask-3-log-request-id"),
 ]
+# Ranked flask-* packages that are deliberately left to the PyPI index, each with the reason.
+NOT_CURATED = {
+    "flask-unsign": "a command-line tool that cracks Flask session cookies, not an app dependency",
+}
 
 
 def show(capsys: pytest.CaptureFixture[str], name: str) -> dict[str, object]:
@@ -93,3 +103,10 @@ def test_audit_flags_a_flask_rq2_requirement_with_its_successor(
     # ...which still fails a CI that asks to fail on warnings.
     strict = run_cli(capsys, "audit", str(tmp_path), "--fail-on", "warning")
     assert strict.exit_code == 1
+
+
+def test_every_ranked_flask_package_is_curated_or_skipped_for_a_reason() -> None:
+    names = NameIndex.build(shipped_catalog())
+    ranked = {name for name, entry in shipped_pypi_index().entries.items() if entry.rank}
+    uncurated = {name for name in ranked if names.find(name) is None}
+    assert uncurated == set(NOT_CURATED)
