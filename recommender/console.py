@@ -470,33 +470,37 @@ def print_library_comparison(libraries: Sequence[Library], fmt: Format) -> None:
 
 
 def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
-    """Tell the person what to run next: the project README's own "Run it" commands."""
+    """Tell the person what to run next: the project README's own "Run it" commands, its
+    task worker, and how to run it without Docker when its services come from compose."""
+    from recommender.next_steps import read_next_steps
+
     out = stdout()
     where = "a git repository with one commit" if made_repo else "no git repository"
+    nxt = read_next_steps(path, package)
     # soft_wrap: a long path or command stays on one line, ready to copy.
     out.print(f"\n[bold green]Created[/] {path} ({where}). Next:", markup=True, soft_wrap=True)
-    for step in (f"cd {path}", *_run_it_steps(path / "README.md", package)):
+    for step in (f"cd {path}", *nxt.steps):
         out.print(f"  {step}", markup=False, soft_wrap=True)
-
-
-def _run_it_steps(readme: Path, package: str) -> tuple[str, ...]:
-    """The first ```sh block under the README's "## Run it" heading, one command a line.
-
-    The template writes the setup steps there (services, tables), so what `new` prints and
-    what the README says cannot drift apart.
-    """
-    try:
-        lines = readme.read_text(encoding="utf-8").splitlines()
-        start = lines.index("```sh", lines.index("## Run it"))
-        end = lines.index("```", start + 1)
-    except (OSError, ValueError):
-        # A README without the block (a template of one's own): the steps every project has.
-        return (
-            "python -m venv .venv && . .venv/bin/activate",
-            "pip install -e '.[dev]'",
-            f"flask --app {package} run --debug",
+    if nxt.worker:
+        out.print("Background tasks run in a worker; start it in a second terminal:")
+        out.print(f"  {nxt.worker}", markup=False, soft_wrap=True)
+    if nxt.services:
+        servers = "servers" if len(nxt.services) > 1 else "a server"
+        instead = (
+            f"set {', '.join(nxt.settings)} in .env to {servers} of your own"
+            if nxt.settings
+            else "run those services yourself"
         )
-    return tuple(line for line in lines[start + 1 : end] if line.strip())
+        sqlite = (
+            "; for no database server at all, create the project with --need database=sqlite"
+            if nxt.sql_server
+            else ""
+        )
+        out.print(
+            f"No Docker? Skip `docker compose up`: {instead} ({', '.join(nxt.services)}, "
+            f"see .env.example){sqlite}.",
+            markup=False,
+        )
 
 
 def print_addition(outcome: Outcome) -> None:

@@ -6,6 +6,7 @@ README, docker-compose.yml and what `print_next_steps` prints are read.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,10 @@ def projects(rendered: RenderStack) -> dict[str, Path]:
         "plain": rendered("plain", "minimal", database="sqlite", migrations="no"),
         # No database at all.
         "minimal": rendered("minimal", "minimal"),
+        # Celery, PostgreSQL, Redis and a mail catcher (renderings shared with the deploy tests).
+        "full": rendered("full", "full"),
+        # Flask-RQ's worker, on Heroku.
+        "jobs": rendered("jobs", "minimal", "flask-rq", deploy="heroku"),
     }
 
 
@@ -41,7 +46,16 @@ def _printed_steps(project: Path, capsys: pytest.CaptureFixture[str]) -> list[st
     console.print_next_steps(project, project.name, made_repo=False)
     out = capsys.readouterr().out
     assert f"Created {project} (no git repository). Next:" in out
-    return [line.removeprefix("  ") for line in out.split("Next:\n", 1)[1].splitlines()]
+    lines = out.split("Next:\n", 1)[1].splitlines()
+    # The indented commands; the worker and no-Docker advice follow under lines of their own.
+    steps = itertools.takewhile(lambda line: line.startswith("  "), lines)
+    return [line.removeprefix("  ") for line in steps]
+
+
+def _printed(project: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    console.print_next_steps(project, project.name, made_repo=False)
+    return capsys.readouterr().out
 
 
 def _readme_block(project: Path) -> list[str]:
@@ -117,3 +131,43 @@ def test_a_readme_without_the_block_still_gets_the_basic_steps(
     steps = _printed_steps(tmp_path, capsys)
     assert steps[0] == f"cd {tmp_path}"
     assert steps[-1] == f"flask --app {tmp_path.name} run --debug"
+
+
+@pytest.mark.parametrize(
+    ("name", "worker"),
+    [
+        ("full", "celery -A full.worker worker --loglevel INFO"),
+        ("jobs", "flask --app jobs rq worker"),
+        ("api", None),
+    ],
+)
+def test_the_worker_command_is_named_when_the_stack_has_one(
+    projects: dict[str, Path], name: str, worker: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _printed(projects[name], capsys)
+    if worker is None:
+        assert "worker" not in out.split("Next:", 1)[1]
+        return
+    assert f"second terminal:\n  {worker}\n" in out
+    # The same command the README lists, so the two cannot drift apart.
+    assert f"`{worker}`" in (projects[name] / "README.md").read_text()
+
+
+def test_a_stack_on_compose_services_says_how_to_do_without_docker(
+    projects: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = " ".join(_printed(projects["full"], capsys).split())
+    assert "No Docker? Skip `docker compose up`: set" in out
+    env = (projects["full"] / ".env.example").read_text()
+    for setting in ("DATABASE_URL", "REDIS_URL", "MAIL_SERVER"):
+        assert setting in out and f"{setting}=" in env
+    assert "--need database=sqlite" in out
+    redis_only = " ".join(_printed(projects["jobs"], capsys).split())
+    assert "--need database=sqlite" not in redis_only
+
+
+@pytest.mark.parametrize("name", ["webapp", "minimal"])
+def test_no_services_no_docker_advice(
+    projects: dict[str, Path], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "No Docker" not in _printed(projects[name], capsys)
