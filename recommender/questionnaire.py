@@ -238,13 +238,34 @@ def _swap(catalog: Catalog, rec: Recommendation, session: Session, ask: Ask) -> 
         session.without_names.append(pick.library.id)
 
 
+def change_choices(vocabulary: Vocabulary, answers: Mapping[str, str]) -> tuple[Choice, ...]:
+    """The answers a person may change, as the questions were asked, with what they said.
+
+    Only questions that apply (no roles without a login) or that were answered; a question
+    never asked shows no default of its own. The extras show what was picked.
+    """
+    try:
+        current = dict(resolve_needs(vocabulary, answers))
+    except UsageError:
+        current = dict(answers)
+    choices = []
+    for need in vocabulary.needs:
+        if need.extra or not (need.key in answers or applies(need, current)):
+            continue
+        choices.append(Choice(need.key, f"{need.question} ({current.get(need.key, '?')})"))
+    picked = [
+        need.key for need in vocabulary.needs if need.extra and current.get(need.key) == "yes"
+    ]
+    extras = ", ".join(picked) if picked else "none picked"
+    choices.append(Choice(EXTRAS_KEY, f"Anything else? ({extras})"))
+    return tuple(choices)
+
+
 def _change_answer(
     vocabulary: Vocabulary, session: Session, ask: Ask, generatable: Generatable
 ) -> None:
-    keys = [need.key for need in vocabulary.needs if not need.extra]
-    choices = [Choice(key, f"{key} (now {session.answers.get(key, 'default')})") for key in keys]
-    choices.append(Choice(EXTRAS_KEY, "extras (tasks, cache, mail, ...)"))
-    key = ask(Question("change", "select", "Change which answer?", tuple(choices)))
+    choices = change_choices(vocabulary, session.answers)
+    key = ask(Question("change", "select", "Change which answer?", choices))
     if key == EXTRAS_KEY:
         _ask_extras(vocabulary, session.answers, session.answers, True, ask, generatable)
         return

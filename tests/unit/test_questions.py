@@ -132,3 +132,30 @@ def test_generatable_in_knows_only_live_wired_libraries() -> None:
     assert not generatable(("tasks",))
     assert not generatable(("mail",))
     assert generatable(())
+
+
+def test_change_which_answer_shows_the_questions_as_asked() -> None:
+    asked: list[Question] = []
+    answers = ask_needs(
+        VOCABULARY, {"kind": "api", "auth": "none"}, False, person({"extras": ["cache"]}, asked)
+    )
+    script = {"review": ["change", "generate"], "change": ["kind"], "kind": ["api"]}
+    review(shipped_catalog(), VOCABULARY, Session(answers), person(script, asked))
+    change = next(q for q in asked if q.key == "change")
+    titles = {choice.value: choice.title for choice in change.choices}
+    # The question's own text and the answer given, not a raw key.
+    assert titles["kind"] == "What will the app serve? (api)"
+    assert titles["auth"] == "How do users sign in? (none)"
+    # Never asked (no roles without a login, no forms in a pure API): not offered.
+    assert "roles" not in titles and "forms" not in titles
+    assert not any("default" in title for title in titles.values())
+    # The extras show what was picked.
+    assert titles["extras"] == "Anything else? (cache)"
+
+
+def test_change_which_answer_says_when_no_extra_was_picked() -> None:
+    from recommender.questionnaire import change_choices
+
+    choices = change_choices(VOCABULARY, {"kind": "web", "auth": "session"})
+    assert choices[-1].title == "Anything else? (none picked)"
+    assert any(c.value == "roles" for c in choices)
