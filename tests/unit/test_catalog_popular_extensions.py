@@ -105,6 +105,28 @@ def test_audit_flags_a_flask_rq2_requirement_with_its_successor(
     assert strict.exit_code == 1
 
 
+# Widely used Flask libraries whose names do not start with flask-.
+FLASK_LIBRARIES = [
+    "Frozen-Flask",
+    "connexion",
+    "flasgger",
+    "webargs",
+    "spectree",
+    "rq-dashboard",
+    "prometheus-flask-exporter",
+    "opentelemetry-instrumentation-flask",
+]
+
+
+@pytest.mark.parametrize("name", FLASK_LIBRARIES)
+def test_a_widely_used_flask_library_answers_from_the_catalog(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    record = show(capsys, name)
+    assert record["source"] == "catalog"
+    assert record["sources"]
+
+
 def test_every_ranked_flask_package_is_curated_or_skipped_for_a_reason() -> None:
     names = NameIndex.build(shipped_catalog())
     ranked = {name for name, entry in shipped_pypi_index().entries.items() if entry.rank}
