@@ -405,6 +405,8 @@ def new_command(
         write_answers(save_answers, dict(rec.needs), with_names, without_names)
     made_repo = render_project(project, rec, git=not no_git)
     console.print_next_steps(path, project.package, made_repo)
+    if not made_repo:
+        console.print_no_git_note()
 
 
 @app.command("add")

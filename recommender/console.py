@@ -503,6 +503,19 @@ def print_next_steps(path: Path, package: str, made_repo: bool) -> None:
         )
 
 
+def print_no_git_note() -> None:
+    """A project without git cannot take `flask-pick add`: say so, and how to allow it."""
+    from recommender.project_git import MAKE_ADDABLE
+
+    out = stdout()
+    out.print(
+        "note: `flask-pick add` merges with git, so it cannot add to this project as it is; "
+        "to allow it, run this in the project before editing anything:",
+        markup=False,
+    )
+    out.print(f"  {MAKE_ADDABLE}", markup=False, soft_wrap=True)
+
+
 def print_addition(outcome: Outcome) -> None:
     """Say what `flask-pick add` added (or would add), what it merged, and what to run next."""
     out = stdout()
@@ -534,6 +547,15 @@ def print_addition(outcome: Outcome) -> None:
         return
     if outcome.env_keys:
         out.print(f".env: added {', '.join(outcome.env_keys)}", markup=False)
+    if outcome.env_pending:
+        out.print(
+            ".env is not tracked, so the merge cannot carry these settings; "
+            "once you commit the merge, add them to .env:",
+            markup=False,
+            soft_wrap=True,
+        )
+        for line in outcome.env_pending:
+            out.print(f"  {line}", markup=False, soft_wrap=True)
     if outcome.conflicts:
         return
     out.print(

@@ -92,6 +92,9 @@ class Outcome:
     files: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     env_keys: tuple[str, ...] = ()
+    # With conflicts, the .env lines to add once the merge is committed: .env is not tracked,
+    # so writing it now would outlive a `git merge --abort`.
+    env_pending: tuple[str, ...] = ()
 
 
 # --- answers: pure ---------------------------------------------------------------------------
@@ -355,15 +358,21 @@ def _summary(addition: Addition) -> str:
     return ", ".join(parts) or "nothing"
 
 
-def _append_env(project: Path, rendered: Path, addition: Addition) -> tuple[str, ...]:
-    """Give the person's .env (never committed, so never merged) the new libraries' settings."""
+def _env_additions(project: Path, rendered: Path) -> list[str]:
+    """The new libraries' .env lines the person's .env (never committed, never merged) lacks."""
     mine, theirs = project / ".env", rendered / ".env"
     if not mine.is_file() or not theirs.is_file():
-        return ()
+        return []
     current = mine.read_text(encoding="utf-8")
-    lines = new_env_lines(current, theirs.read_text(encoding="utf-8"))
+    return new_env_lines(current, theirs.read_text(encoding="utf-8"))
+
+
+def _append_env(project: Path, lines: list[str], addition: Addition) -> tuple[str, ...]:
+    """Append the lines to the person's .env under a comment; the keys added."""
     if not lines:
         return ()
+    mine = project / ".env"
+    current = mine.read_text(encoding="utf-8")
     block = "\n".join([f"# Added by flask-pick add ({_summary(addition)})", *lines])
     mine.write_text(current.rstrip("\n") + "\n\n" + block + "\n", encoding="utf-8")
     return tuple(m.group(1) for line in lines if (m := _ENV_KEY.match(line)))
@@ -451,8 +460,13 @@ def add_to_project(
                 conflicts = tuple(git.out("diff", "--name-only", "--diff-filter=U").splitlines())
                 if not conflicts:
                     _merge_failed(git, merged, commit, tip)
-            env_keys = _append_env(project, rendered, addition)
-    return Outcome(project, addition, False, branch or "HEAD", stat, files, conflicts, env_keys)
+            env_lines = _env_additions(project, rendered)
+            # A merge left with conflicts may be aborted: .env waits until it is committed.
+            pending = tuple(env_lines) if conflicts else ()
+            env_keys = () if conflicts else _append_env(project, env_lines, addition)
+    return Outcome(
+        project, addition, False, branch or "HEAD", stat, files, conflicts, env_keys, pending
+    )
 
 
 def _merge_failed(

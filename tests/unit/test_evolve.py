@@ -344,3 +344,19 @@ def test_ctrl_c_waits_while_the_branch_moves_and_merges(project: Path) -> None:
         add_to_project(project, ["flask-caching"], {})
     assert seen == {"update-ref": signal.SIG_IGN, "merge": signal.SIG_IGN}
     assert signal.getsignal(signal.SIGINT) == before
+
+
+def test_a_folder_without_git_says_how_to_make_it_addable(project: Path) -> None:
+    import shutil
+
+    from recommender.project_git import MAKE_ADDABLE
+
+    shutil.rmtree(project / ".git")
+    with pytest.raises(FlaskPickError, match=r"not a git repository \(made with --no-git\?\)") as e:
+        add_to_project(project, ["flask-caching"], {})
+    assert f"`{MAKE_ADDABLE}`" in str(e.value)
+    subprocess.run(MAKE_ADDABLE, shell=True, cwd=project, check=True, capture_output=True)
+    # The advice leaves a repository add accepts (the slow tier goes on to add to it).
+    from recommender.project_git import Git, check_repository
+
+    check_repository(Git(project), project, dry_run=False)
