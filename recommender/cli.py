@@ -515,6 +515,8 @@ def audit_command(
         return
     ignores = load_baseline(accepted, required=baseline is not None)
     if fix or diff:
+        if fmt != "table":
+            raise UsageError(f"--fix and --diff print their own report; drop --format {fmt}")
         from recommender.fix import check_writable, plan_fixes, write_fixes
 
         _, report = plan_fixes(path, ignores)

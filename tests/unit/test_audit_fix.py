@@ -231,3 +231,12 @@ def test_a_python2_file_is_noted_and_left_by_hand(capsys: Capsys, tmp_path: Path
     assert "note: old.py: not rewritten: not valid Python 3 (fix it by hand)" in result.stdout
     assert "0 files changed, 0 problem(s) fixed mechanically, 1 left by hand." in result.stdout
     assert (project / "old.py").read_text(encoding="utf-8").startswith("from flask.ext.login")
+
+
+def test_fix_takes_no_other_format(capsys: Capsys, tmp_path: Path) -> None:
+    project = committed_copy(tmp_path)
+    before = snapshot(project)
+    result = run_cli(capsys, "audit", str(project), "--fix", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --fix and --diff print their own report; drop --format json\n"
+    assert snapshot(project) == before
