@@ -222,3 +222,12 @@ def swapped(choices: Choices, old: str, new: str) -> Choices:
         with_names=(*(n for n in choices.with_names if n != old), new),
         without_names=(*(n for n in choices.without_names if n != new), old),
     )
+
+
+def dropped(choices: Choices, name: str) -> Choices:
+    """The choices without one forced or excluded library."""
+    return replace(
+        choices,
+        with_names=tuple(n for n in choices.with_names if n != name),
+        without_names=tuple(n for n in choices.without_names if n != name),
+    )

@@ -25,6 +25,7 @@ from recommender.web.builder import (
     Builder,
     build,
     command_line,
+    dropped,
     query_string,
     read_choices,
     recommend_for,
@@ -89,6 +90,8 @@ def _page_context(state: Builder) -> dict[str, Any]:
     }
     context["link"] = lambda **extra: "?" + query_string(choices, **extra)
     context["swap_link"] = lambda old, new: "?" + query_string(swapped(choices, old, new))
+    context["drop_link"] = lambda name: "?" + query_string(dropped(choices, name))
+    context["library_ids"] = [lib.id for lib in catalog.libraries]
     compared = request.args.get("compare", "")
     pick = next((p for p in state.recommendation.picks if p.library.id == compared), None)
     if pick is not None:

@@ -86,9 +86,12 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
 
 def _wait(driver: Any, condition: Any, what: str) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message=what)
+    # Each update replaces the page's fragment: an element read mid-swap is stale, not wrong.
+    wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(lambda d: condition(d), message=what)
 
 
 def _present(element_id: str) -> Any:
@@ -160,6 +163,20 @@ def test_answer_swap_preview_and_download_a_working_project(
     query = parse_qs(urlsplit(browser.current_url).query)
     assert query["with"] == [swapped_in] and query["without"] == ["flask-login"]
     stack = _picks(browser)
+
+    # A dead library asked for by name: a warning and its successor, and a way to undo it.
+    field = browser.find_element(By.ID, "with-name")
+    field.send_keys("Flask-Script", Keys.TAB)
+    _wait(
+        browser,
+        lambda d: (
+            "Flask-Script" in " ".join(w.text for w in d.find_elements(By.CLASS_NAME, "warning"))
+        ),
+        "the warning for Flask-Script",
+    )
+    browser.find_element(By.CSS_SELECTOR, "a[aria-label='Undo with Flask-Script']").click()
+    _wait(browser, lambda d: not d.find_elements(By.CLASS_NAME, "warning"), "the warning gone")
+    assert _picks(browser) == stack
 
     # The shareable link reproduces the page.
     share = browser.find_element(By.ID, "share").get_attribute("value")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -46,3 +50,39 @@ def test_wheel_installs_and_answers_from_an_empty_folder(tmp_path: Path) -> None
     answers = (empty / "demo" / ".copier-answers.yml").read_text()
     assert str(tmp_path) not in answers
     assert "flask-login" in answers
+    _serve_from(env_dir / "bin" / "flask-pick", empty)
+
+
+def _serve_from(flask_pick: Path, cwd: Path) -> None:
+    """`flask-pick serve` from the wheel: the page, its static files and a zip answer."""
+    from .harness import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(flask_pick), "serve", "--port", str(port)],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
+                    assert response.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, "serve never answered"
+                time.sleep(0.2)
+        for path in ("/?preset=webapp", "/static/app.js", "/starter.zip?preset=minimal&git=no"):
+            with urllib.request.urlopen(base + path, timeout=60) as response:
+                assert response.status == 200, path
+                assert response.read(), path
+        proc.send_signal(signal.SIGINT)
+        # waitress stops on Ctrl-C like any server: cleanly, exit 0.
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -275,3 +275,20 @@ def test_the_command_line_loads_flask_only_to_serve() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_a_dead_library_asked_by_name_is_replaced_with_a_warning(client: FlaskClient) -> None:
+    text = client.get("/?preset=webapp&with=Flask-Script").get_data(as_text=True)
+    assert 'class="warning"' in text and "Flask-Script" in text
+    assert 'id="pick-flask-script"' not in text
+    # Undoing it is a link without it.
+    assert 'href="?need=auth=session" aria-label="Undo with Flask-Script"' in text
+
+
+def test_a_bad_choice_in_an_update_is_a_400_fragment_that_names_the_fix(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/?with=flask-nothing", headers={"X-Fragment": "builder"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and "error: no library named &#39;flask-nothing&#39;" in text

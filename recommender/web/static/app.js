@@ -17,7 +17,15 @@
       if (error.name === "AbortError") return;
       throw error;
     }
-    builder().innerHTML = await response.text();
+    const html = await response.text();
+    const problem = document.getElementById("problem");
+    if (!response.ok) {
+      // The choices stay as they were; the message says what to change.
+      problem.innerHTML = html;
+      return;
+    }
+    problem.innerHTML = "";
+    builder().innerHTML = html;
     const state = builder().querySelector("[data-query]");
     const query = state ? state.dataset.query : new URL(url, location.href).search.slice(1);
     const extra = new URL(url, location.href).searchParams;
