@@ -23,6 +23,8 @@ DEAD_POPULAR = [
     ("Flask-AWSCognito", "authlib"),
     ("Flask-OpenTracing", "opentelemetry-instrumentation-flask"),
     ("Flask-Log-Request-ID", "flask-3-log-request-id"),
+    ("types-Flask", "flask"),
+    ("types-Flask-SQLAlchemy", "flask-sqlalchemy"),
 ]
 # Ranked flask-* packages that are deliberately left to the PyPI index, each with the reason.
 NOT_CURATED = {
