@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from typing import Any
@@ -77,6 +78,8 @@ def _result(finding: Finding, problem: Problem, index: dict[str, int]) -> dict[s
         "ruleIndex": index[_rule_id(problem)],
         "level": problem.severity,
         "message": {"text": f"{finding.name}: {problem.message}. Fix: {problem.fix}"},
+        # Stable across runs when lines move, so code scanning keeps one alert per problem.
+        "partialFingerprints": {"flaskPickProblem/v1": _fingerprint(finding, problem)},
         "properties": {"library": finding.id, "fix": problem.fix},
     }
     if where is not None:
@@ -89,6 +92,12 @@ def _result(finding: Finding, problem: Problem, index: dict[str, int]) -> dict[s
             }
         ]
     return entry
+
+
+def _fingerprint(finding: Finding, problem: Problem) -> str:
+    where = problem.location.file if problem.location else ""
+    key = "\0".join([finding.id, problem.kind, problem.rule or "", where, problem.message])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def print_sarif(result: Audit, fail_on: Severity = "error") -> None:

@@ -763,6 +763,8 @@ def test_sarif_output_validates_and_locates_every_problem(capsys: Capsys) -> Non
         region = entry["locations"][0]["physicalLocation"]
         assert (FIXTURES / "every-rule" / region["artifactLocation"]["uri"]).is_file()
         assert region["region"]["startLine"] >= 1
+    prints = [entry["partialFingerprints"]["flaskPickProblem/v1"] for entry in run["results"]]
+    assert len(set(prints)) == len(prints)
 
 
 # -- lock files and undeclared imports ---------------------------------------------------------
