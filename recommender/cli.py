@@ -355,6 +355,10 @@ def new_command(
             "--verbose", "-v", help="Show the full stack table: why each pick, what it beat."
         ),
     ] = False,
+    lock: Annotated[
+        bool,
+        typer.Option("--lock", help="Pin every dependency in a uv.lock (needs uv)."),
+    ] = False,
 ) -> None:
     """Create a new Flask project with the recommended stack wired in."""
     from recommender.answers import write_answers
@@ -370,8 +374,13 @@ def new_command(
             "standard input is not a terminal and no needs were given; "
             "pass --preset, --need KEY=VALUE, --answers FILE or --yes"
         )
-    # Refuse a taken folder or a bad name before asking anything: answers are worth keeping.
+    # Refuse a taken folder, a bad name or a missing uv before asking anything: answers are
+    # worth keeping.
     plan_project(path, name, None)
+    if lock:
+        from recommender.lock import uv_binary
+
+        uv_binary()
     catalog, vocabulary = shipped_catalog(), shipped_vocabulary()
     request = _request(preset, answers, need, with_, without)
     if interactive:
@@ -403,7 +412,7 @@ def new_command(
     project = plan_project(path, name, rec)
     if save_answers is not None:
         write_answers(save_answers, dict(rec.needs), with_names, without_names)
-    made_repo = render_project(project, rec, git=not no_git)
+    made_repo = render_project(project, rec, git=not no_git, lock=lock)
     console.print_next_steps(path, project.package, made_repo)
     if not made_repo:
         console.print_no_git_note()

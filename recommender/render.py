@@ -26,7 +26,9 @@ import yaml
 
 from recommender import __version__
 from recommender.core.models import Recommendation
+from recommender.core.versions import next_breaking
 from recommender.errors import FlaskPickError, UsageError
+from recommender.lock import write_lock
 from recommender.project_git import TEMPLATE_BRANCH, template_identity
 from recommender.resources import template_dir
 
@@ -143,6 +145,11 @@ def copier_data(project: Project, rec: Recommendation, secret_key: str) -> dict[
                 "pypi": pick.library.pypi,
                 "summary": pick.library.summary,
                 "works_from": pick.library.works_from,
+                # The declared range stops before the next release that may break the
+                # project: below the next major of the newest release the catalog knows.
+                "below": next_breaking(pick.library.latest.version)
+                if pick.library.latest
+                else None,
                 "reasons": list(pick.reasons),
                 "why": pick.why,
             }
@@ -211,11 +218,18 @@ def render_answers(data: dict[str, Any], dest: Path) -> None:
 
 
 def render_project(
-    project: Project, rec: Recommendation, *, git: bool = True, secret_key: str | None = None
+    project: Project,
+    rec: Recommendation,
+    *,
+    git: bool = True,
+    secret_key: str | None = None,
+    lock: bool = False,
 ) -> bool:
     """Render into a temporary folder beside the destination, then move it into place.
 
-    Returns whether a git repository was created. An error or Ctrl-C leaves nothing behind.
+    With `lock`, uv resolves the project's dependencies into uv.lock (part of the first
+    commit). Returns whether a git repository was created. An error or Ctrl-C leaves nothing
+    behind.
     """
     data = copier_data(project, rec, secret_key or secrets.token_hex(32))
     parent = project.dest.parent
@@ -230,18 +244,20 @@ def render_project(
         except OSError as exc:
             raise FlaskPickError(f"cannot create the folder {parent}: {exc.strerror}") from exc
     try:
-        return _render_into_place(project, data, git)
+        return _render_into_place(project, data, git, lock)
     except BaseException:
         if created is not None:
             shutil.rmtree(created, ignore_errors=True)
         raise
 
 
-def _render_into_place(project: Project, data: dict[str, Any], git: bool) -> bool:
+def _render_into_place(project: Project, data: dict[str, Any], git: bool, lock: bool) -> bool:
     scratch = Path(tempfile.mkdtemp(prefix=f".{project.name}.flask-pick-", dir=project.dest.parent))
     try:
         rendered = scratch / project.name
         render_answers(data, rendered)
+        if lock:
+            write_lock(rendered)
         made_repo = git and _git_commit(rendered)
         # From here on the project is whole: a Ctrl-C could only make the exit code lie
         # ("nothing was written"), so the rest of the run ignores it.

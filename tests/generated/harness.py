@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -40,6 +41,7 @@ import yaml
 from uv import find_uv_bin
 
 from recommender.catalog import shipped_catalog
+from recommender.core.versions import next_breaking
 
 from .shadowing import shadowed
 
@@ -119,6 +121,7 @@ def stack_for(picks: list[str]) -> dict[str, Any]:
             "pypi": library.pypi,
             "summary": library.summary,
             "works_from": library.works_from,
+            "below": next_breaking(library.latest.version) if library.latest else None,
             "reasons": ["picked for this test"],
         }
     return stack
@@ -401,8 +404,13 @@ def check_project(
     *,
     test_env: dict[str, str] | None = None,
     run_env: dict[str, str] | None = None,
+    static_checks: bool = False,
 ) -> ProjectReport:
-    """Hold one rendered project to the whole bar; raise StepError on the first failure."""
+    """Hold one rendered project to the whole bar; raise StepError on the first failure.
+
+    `static_checks` adds the project's own mypy and bandit runs (its CI runs both), kept to
+    the presets so the slow tier pays for them a few times, not once per library.
+    """
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     package = answers["package"]
     report = ProjectReport(project, package)
@@ -427,6 +435,9 @@ def check_project(
             "format",
             lambda: _run(["ruff", "format", "--no-cache", "--check", "."], cwd=project, env=env),
         )
+        if static_checks:
+            _timed(report, "mypy", lambda: _run(["mypy", "--no-incremental"], cwd=project, env=env))
+            _timed(report, "bandit", lambda: _bandit(project, env))
         denv = clean_env(venv, {**dotenv(project), **(run_env or {})})
         routes = _timed(
             report,
@@ -448,6 +459,30 @@ def check_project(
             argv = declared_server(project)
             _timed(report, servers[0], lambda: boot_server(project, argv, penv))
     return report
+
+
+def _bandit(project: Path, env: dict[str, str]) -> str:
+    """Run bandit as the project's CI does; every `# nosec` must say why on the line above."""
+    output = _run(
+        ["bandit", "-q", "-r", ".", "-x", "./.venv", "--severity-level", "medium"],
+        cwd=project,
+        env=env,
+    )
+    unexplained = []
+    for path in sorted(project.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if "# nosec" not in line:
+                continue
+            above = lines[number - 1].strip() if number else ""
+            if not re.search(r"# nosec B\d{3}$", line) or not above.startswith("#"):
+                unexplained.append(f"{path.relative_to(project)}:{number + 1}: {line.strip()}")
+    if unexplained:
+        raise StepError(
+            "each `# nosec BXXX` needs its reason in a comment just above:\n"
+            + "\n".join(unexplained)
+        )
+    return output
 
 
 def project_tests_fail(project: Path, test_env: dict[str, str] | None = None) -> str:

@@ -7,9 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
+from uv import find_uv_bin
 
 from recommender.catalog import shipped_catalog, shipped_vocabulary
 from recommender.core.engine import recommend
@@ -56,8 +58,29 @@ def test_new_preset_installs_tests_lints_and_boots(preset: str, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     project = tmp_path / f"{preset}app"
     assert str(tmp_path) not in (project / ".copier-answers.yml").read_text()
-    report = harness.check_project(project)
+    # Every preset's code also passes its own mypy (strict) and bandit, as its CI runs them.
+    report = harness.check_project(project, static_checks=True)
     print(harness.summarize(report))
+
+
+def test_new_lock_pins_every_dependency_in_a_current_uv_lock(tmp_path: Path) -> None:
+    result = flask_pick("new", "locked", "--preset", "minimal", "--lock", "--no-git", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "locked"
+    lock = tomllib.loads((project / "uv.lock").read_text(encoding="utf-8"))
+    pinned = {package["name"]: package["version"] for package in lock["package"]}
+    assert {"flask", "werkzeug", "gunicorn", "python-dotenv", "pytest", "mypy", "bandit"} <= set(
+        pinned
+    )
+    # uv agrees the lock matches pyproject.toml without resolving again.
+    check = subprocess.run(
+        [find_uv_bin(), "lock", "--locked", "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
 
 
 def test_new_refuses_a_non_empty_folder_and_touches_nothing(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ those files (and the README lines about them) are read. Running them is the slow
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -251,12 +252,74 @@ def test_socketio_readme_asks_for_redis_only_when_it_is_missing(
 def test_a_template_floor_raises_the_catalog_bound_everywhere(projects: dict[str, Path]) -> None:
     project = projects["full"]
     pyproject = _read(project, "pyproject.toml")
-    assert '"flask-admin[sqlalchemy]>=2.1",' in pyproject
-    assert '"flask-session>=0.7.0",' in pyproject
+    assert '"flask-admin[sqlalchemy]>=2.1,<3",' in pyproject
+    assert '"flask-session>=0.7.0,<0.9",' in pyproject
     assert ",>=" not in pyproject
     readme = _read(project, "README.md")
-    assert "[Flask-Admin](https://pypi.org/project/Flask-Admin/) >=2.1 |" in readme
-    assert "[Flask-Session](https://pypi.org/project/Flask-Session/) >=0.7.0 |" in readme
+    assert "[Flask-Admin](https://pypi.org/project/Flask-Admin/) >=2.1,<3 |" in readme
+    assert "[Flask-Session](https://pypi.org/project/Flask-Session/) >=0.7.0,<0.9 |" in readme
+
+
+def _requirements(project: Path) -> list[str]:
+    meta = tomllib.loads(_read(project, "pyproject.toml"))
+    lines = list(meta["project"]["dependencies"])
+    for extra in meta["project"]["optional-dependencies"].values():
+        lines.extend(extra)
+    return [*lines, *meta["build-system"]["requires"]]
+
+
+def test_every_dependency_is_bounded_above_and_declared_once(projects: dict[str, Path]) -> None:
+    for name, project in projects.items():
+        lines = _requirements(project)
+        # A new major (or a 0.x minor) may break the project: none is let in unasked.
+        assert all(re.search(r",<[0-9]", line) for line in lines), (name, lines)
+        packages = [re.split(r"[\[<>=]", line)[0] for line in lines]
+        assert len(packages) == len(set(packages)), (name, packages)
+    # Two libraries needing redis (the cache and the server-side sessions) ask for it once.
+    assert _requirements(projects["full"]).count("redis>=5.0.3,<9") == 1
+
+
+def test_the_dev_extra_has_the_checks_ci_runs(projects: dict[str, Path]) -> None:
+    for name, project in projects.items():
+        dev = " ".join(
+            tomllib.loads(_read(project, "pyproject.toml"))["project"]["optional-dependencies"][
+                "dev"
+            ]
+        )
+        workflow = yaml.safe_load(_read(project, ".github/workflows/ci.yml"))
+        assert workflow["permissions"] == {"contents": "read"}, name
+        steps = workflow["jobs"]["test"]["steps"]
+        runs = [step.get("run", "") for step in steps]
+        for tool in ("ruff", "mypy", "bandit", "pytest"):
+            assert tool in dev, (name, tool)
+            assert any(run.startswith(tool) for run in runs), (name, tool)
+        setup = next(
+            step for step in steps if step.get("uses", "").startswith("actions/setup-python")
+        )
+        assert setup["with"]["cache"] == "pip", name
+
+
+def test_the_image_installs_dependencies_before_the_code_and_checks_its_health(
+    projects: dict[str, Path],
+) -> None:
+    for name, project in projects.items():
+        dockerfile = _read(project, "Dockerfile")
+        package = project.name
+        # The dependency layer comes from pyproject.toml alone: code edits keep its cache.
+        assert dockerfile.index("pip install .") < dockerfile.index(f"COPY {package} ./{package}")
+        assert "RUN pip install --no-deps ." in dockerfile, name
+        assert "\nHEALTHCHECK " in dockerfile and "/health" in dockerfile, name
+
+
+def test_compose_images_are_pinned(projects: dict[str, Path]) -> None:
+    for name, project in projects.items():
+        for service in _compose(project)["services"].values():
+            image = service.get("image")
+            if image:
+                assert ":" in image, (name, image)
+                tag = image.rpartition(":")[2]
+                # A version (17, v1.31), never the moving `latest`.
+                assert tag.removeprefix("v")[0].isdigit(), (name, image)
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -1,0 +1,35 @@
+"""A generated project holds code for what was chosen, and nothing for what was not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.rendering import RenderStack
+
+
+def _read(project: Path, name: str) -> str:
+    return (project / name).read_text(encoding="utf-8")
+
+
+def test_database_urls_are_rewritten_only_for_the_chosen_database(rendered: RenderStack) -> None:
+    postgres = _read(rendered("api", "api"), "api/config.py")
+    assert "postgres://" in postgres and "mysql" not in postgres
+    mysql = _read(
+        rendered("queues", "webapp", "celery", "flask-rq", database="mysql"), "queues/config.py"
+    )
+    assert "mysql://" in mysql and "postgres" not in mysql
+    sqlite = _read(rendered("webapp", "webapp"), "webapp/config.py")
+    assert "postgres" not in sqlite and "mysql" not in sqlite
+
+
+def test_models_serialize_themselves_only_for_the_plain_json_api(rendered: RenderStack) -> None:
+    # An API framework (flask-smorest here) has schemas; pages have templates.
+    for project, package in (
+        (rendered("api", "api"), "api"),
+        (rendered("webapp", "webapp"), "webapp"),
+    ):
+        models = _read(project, f"{package}/models.py")
+        assert "to_dict" not in models and "from typing import Any" not in models
+    plain = rendered("plain", "api", api="none")
+    assert "def to_dict" in _read(plain, "plain/models.py")
+    assert "to_dict()" in _read(plain, "plain/api/__init__.py")
