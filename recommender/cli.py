@@ -559,12 +559,42 @@ def serve_command(
 ) -> None:
     """Serve the web stack builder and its HTTP API (waitress; Ctrl-C stops it)."""
     # Flask and waitress load only here: the other commands start without them.
-    import waitress
+    from waitress.server import create_server
 
     from recommender.web import create_app
 
+    _check_address(host, port)
+    server = create_server(create_app(), host=host, port=port, threads=4)
     print(f"flask-pick builder on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    waitress.serve(create_app(), host=host, port=port, threads=4, ident="flask-pick")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        # Ctrl-C is how a server is stopped: a clean exit, not a cancellation.
+        pass
+    finally:
+        server.close()
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address the server could not listen on, before waitress tries (and leaks)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(
+            f"--host {host!r} is not an address of this machine; use 127.0.0.1 or 0.0.0.0"
+        ) from exc
+    with socket.socket(family, kind, proto) as probe:
+        # As waitress binds: a port left in TIME_WAIT is free, one someone listens on is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise FlaskPickError(
+                f"cannot listen on {host}:{port}: {why}; choose another --port or --host"
+            ) from exc
 
 
 def _check_choice(option: str, value: str | None, choices: Iterable[str]) -> None:

@@ -27,6 +27,10 @@ from recommender.render import Project, copier_data, plan_project, render_answer
 PREVIEW_CACHE_SIZE = 16
 # A file the preview shows whole; anything larger is summarised by its size.
 PREVIEW_MAX_BYTES = 200_000
+# Copier may switch the process's working folder while it renders (plumbum's `local.cwd`),
+# which threads share: one render at a time per process. Gunicorn's workers still render
+# side by side, each in its own process.
+_RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,8 @@ class PreviewCache:
         with _scratch() as scratch:
             project = _project(scratch, name, rec)
             # Only the download carries a real secret: the preview's is thrown away.
-            render_answers(copier_data(project, rec, secrets.token_hex(32)), project.dest)
+            with _RENDER_LOCK:
+                render_answers(copier_data(project, rec, secrets.token_hex(32)), project.dest)
             files = _read_files(project.dest)
         with self._lock:
             self._entries[key] = files
@@ -101,7 +106,7 @@ def zip_project(name: str, rec: Recommendation, *, git: bool) -> bytes:
     """The project `flask-pick new NAME` makes for this stack, as a zip of folder NAME/."""
     with _scratch() as scratch:
         project = _project(scratch, name, rec)
-        with _sigint_kept():
+        with _RENDER_LOCK, _sigint_kept():
             render_project(project, rec, git=git)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -292,3 +292,26 @@ def test_a_bad_choice_in_an_update_is_a_400_fragment_that_names_the_fix(
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "<html" not in text and "error: no library named &#39;flask-nothing&#39;" in text
+
+
+def test_serve_on_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(capsys, "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+        "choose another --port or --host\n"
+    )
+
+
+def test_serve_on_a_host_that_does_not_resolve_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(capsys, "serve", "--host", "256.1.1.1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --host '256.1.1.1' is not an address")
