@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recommender.answers import build_request
 from recommender.catalog import shipped_vocabulary
@@ -315,3 +317,30 @@ def test_serve_on_a_host_that_does_not_resolve_is_a_usage_error(
     result = run_cli(capsys, "serve", "--host", "256.1.1.1")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --host '256.1.1.1' is not an address")
+
+
+_WORDS = ["auth=session", "auth=none", "roles=yes", "database=none", "kind=api", "cache=yes",
+          "flask-login", "Flask-Script", "flask-security", "webapp", "api", "", "=", "a=b=c",
+          "../x", "\x00", "é", "x" * 250]  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    route=st.sampled_from(["/", "/recommend", "/compare"]),
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from(["need", "with", "without", "preset", "name", "git", "lib", "compare"]),
+            st.one_of(st.sampled_from(_WORDS), st.text(max_size=20)),
+        ),
+        max_size=8,
+    ),
+)
+def test_no_query_string_causes_a_server_error(
+    client: FlaskClient, route: str, pairs: list[tuple[str, str]]
+) -> None:
+    from urllib.parse import urlencode
+
+    response = client.get(f"{route}?{urlencode(pairs)}")
+    assert response.status_code in (200, 400), response.data
