@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from recommender.answers import build_request
+from recommender.answers import build_request, parse_need_flags
 from recommender.catalog import shipped_catalog, shipped_vocabulary
 from recommender.core.engine import recommend
 from recommender.core.forcing import with_forced_needs
@@ -39,6 +39,8 @@ class Choices:
     without_names: tuple[str, ...] = ()
     name: str = DEFAULT_NAME
     git: bool = True
+    flagged: tuple[str, ...] = ()
+    """The needs named by `need=` (not from the preset): a forced library may not change them."""
 
 
 def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
@@ -56,11 +58,12 @@ def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
     if len(presets) > 1:
         raise UsageError("give one preset at most; add needs with need=KEY=VALUE")
     vocabulary = shipped_vocabulary()
+    flags = [flag for flag in args.get("need", []) if flag]
     request = build_request(
         vocabulary,
         preset=presets[0] if presets and presets[0] else None,
         answers=None,
-        need_flags=[flag for flag in args.get("need", []) if flag],
+        need_flags=flags,
         with_names=[name for name in args.get("with", []) if name.strip()],
         without_names=[name for name in args.get("without", []) if name.strip()],
     )
@@ -75,6 +78,7 @@ def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
         request.without_names,
         (names[-1].strip() if names else "") or DEFAULT_NAME,
         git in ("yes", "1", "true", "on"),
+        tuple(parse_need_flags(flags)),
     )
 
 
@@ -130,7 +134,7 @@ def recommend_for(choices: Choices, *, wired_only: bool) -> Recommendation:
     catalog, vocabulary = shipped_catalog(), shipped_vocabulary()
     needs = choices.needs
     if choices.with_names:
-        needs = with_forced_needs(catalog, vocabulary, needs, choices.with_names, needs)
+        needs = with_forced_needs(catalog, vocabulary, needs, choices.with_names, choices.flagged)
     return recommend(
         catalog,
         vocabulary,

@@ -63,6 +63,8 @@ def _flags(query: str) -> list[str]:
         "need=auth=session&need=database=postgresql",
         "preset=webapp&with=flask-security-too",
         "preset=webapp&without=flask-login&with=flask-script",
+        # A preset's "none" gives way to what a forced library brings; a need= flag does not.
+        "preset=minimal&with=flask-sqlalchemy",
     ],
 )
 def test_recommend_gives_the_json_of_the_command_line(
@@ -95,6 +97,7 @@ def test_compare_gives_the_json_of_the_command_line(
         "need=auth=none&need=roles=yes",
         "preset=nope",
         "with=flask-nothing-like-it",
+        "preset=minimal&need=database=none&with=flask-sqlalchemy",
     ],
 )
 def test_bad_input_answers_400_with_the_message_of_the_command_line(
