@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 from werkzeug.serving import make_server
 
 from recommender.catalog import shipped_catalog
@@ -211,6 +212,8 @@ def test_answer_swap_preview_and_download_a_working_project(
         bundle.extractall(tmp_path / "unzipped")
     project = tmp_path / "unzipped" / "myapp"
     assert (project / ".git").is_dir()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert sorted(answers["picks"]) == stack
     shutil.rmtree(project / ".git")
     report = harness.check_project(project)
     print(harness.summarize(report))
