@@ -155,14 +155,14 @@ def test_add_flask_mail_to_a_webapp(tmp_path: Path) -> None:
 
 def test_a_conflicting_edit_is_left_with_markers_and_listed(tmp_path: Path) -> None:
     project = new_project(tmp_path, "clash", "--preset", "webapp")
-    # The person pins the dependency just before where the template adds Flask-Mail's (the
-    # list is sorted), and adds one of their own after it: both sides change the same lines.
+    # The person adds a dependency of their own just where the template adds Flask-Mail's
+    # (the list is sorted): both sides insert a line at the same place.
     deps = tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
-    neighbour = max(dep for dep in deps if dep.lower() < "flask-mail")
+    after = min(dep for dep in deps if dep.lower() > "flask-mail")
     edit(
         project / "pyproject.toml",
-        f'    "{neighbour}",\n',
-        f'    "{neighbour},<99",\n    "flask-cors>=4",\n',
+        f'    "{after}",\n',
+        f'    "flask-cors>=4",\n    "{after}",\n',
     )
     git(project, "commit", "-q", "-am", "CORS")
     result = flask_pick("add", "flask-mail", cwd=project)

@@ -58,12 +58,15 @@ def test_an_aborted_conflicting_merge_leaves_nothing_of_add_behind(
     project = tmp_path / "clash"
     made = run_cli(capsys, "new", str(project), "--preset", "webapp")
     assert made.exit_code == 0, made.stderr
-    # The person edits the dependency lines Flask-Mail's will land among, and commits.
+    # The person adds a dependency just where Flask-Mail's will land (the list is sorted), and
+    # commits: both sides insert a line at the same place.
     pyproject = project / "pyproject.toml"
     deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
-    neighbour = max(dep for dep in deps if dep.lower() < "flask-mail")
+    after = min(dep for dep in deps if dep.lower() > "flask-mail")
     text = pyproject.read_text()
-    pyproject.write_text(text.replace(f'    "{neighbour}",\n', f'    "{neighbour},<99",\n'))
+    pyproject.write_text(
+        text.replace(f'    "{after}",\n', f'    "flask-cors>=4",\n    "{after}",\n')
+    )
     git(project, "commit", "-q", "-am", "pin")
     env_before = (project / ".env").read_text()
 
