@@ -141,6 +141,8 @@ def test_answer_swap_preview_and_download_a_working_project(
     _wait(browser, _present("pick-flask-login"), "Flask-Login for auth=session")
     _wait(browser, _present("need-cache"), "the extras").click()
     _wait(browser, _present("pick-flask-caching"), "Flask-Caching once cache is ticked")
+    # Screen readers hear the new stack, not the whole replaced page.
+    assert "Flask-Caching" in browser.find_element(By.ID, "status").get_attribute("textContent")
     # A question that makes no sense is not offered, as in the terminal.
     _choose(browser, "need-auth", "auth=none")
     _wait(browser, _absent("need-roles"), "no roles question without a login")

@@ -26,6 +26,8 @@
     }
     problem.innerHTML = "";
     builder().innerHTML = html;
+    const summary = builder().querySelector("[data-status]");
+    if (summary) document.getElementById("status").textContent = summary.dataset.status;
     const state = builder().querySelector("[data-query]");
     const query = state ? state.dataset.query : new URL(url, location.href).search.slice(1);
     const extra = new URL(url, location.href).searchParams;
