@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -88,7 +89,10 @@ def _page_context(state: Builder) -> dict[str, Any]:
         "compare": None,
         "files": None,
     }
-    context["link"] = lambda **extra: "?" + query_string(choices, **extra)
+    # One shortest query for every link on the page; each link only adds its own parameters.
+    context["link"] = lambda **extra: (
+        "?" + "&".join(part for part in (context["query"], urlencode(extra)) if part)
+    )
     context["swap_link"] = lambda old, new: "?" + query_string(swapped(choices, old, new))
     context["drop_link"] = lambda name: "?" + query_string(dropped(choices, name))
     context["library_ids"] = [lib.id for lib in catalog.libraries]
