@@ -190,8 +190,15 @@ def audit_json() -> dict[str, Any]:
     name = request.args.get("name", "requirements.txt")
     if name not in AUDIT_FILE_NAMES:
         raise UsageError(f"name={name} is not valid; choose one of: {', '.join(AUDIT_FILE_NAMES)}")
-    upload = request.files.get("file")
-    data = upload.read() if upload is not None else request.get_data(cache=False)
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise UsageError("the form has no field 'file'; send the file as 'file' or as the body")
+        data = upload.read()
+    else:
+        # Whatever the declared type: `curl --data-binary` says form-urlencoded, and the
+        # body is still the file.
+        data = request.get_data(cache=False)
     if not data.strip():
         raise UsageError("the request body is empty; send a requirements file (curl --data-binary)")
     scratch = Path(tempfile.mkdtemp(prefix="flask-pick-audit-"))

@@ -151,7 +151,9 @@ def test_audit_reads_a_requirements_file_and_leaves_nothing(
     client: FlaskClient, capsys: pytest.CaptureFixture[str], scratch_root: Path, tmp_path: Path
 ) -> None:
     text = "Flask-Script==2.0.6\nflask-login==0.5.0\nflask==3.0.3\n"
-    response = client.post("/audit", data=text.encode(), content_type="text/plain")
+    # As `curl --data-binary @requirements.txt` sends it: labelled as a form, the body is the file.
+    form = "application/x-www-form-urlencoded"
+    response = client.post("/audit", data=text.encode(), content_type=form)
     assert response.status_code == 200, response.data
     document = response.get_json()
     validate(document, "audit")
@@ -347,3 +349,9 @@ def test_no_query_string_causes_a_server_error(
 
     response = client.get(f"{route}?{urlencode(pairs)}")
     assert response.status_code in (200, 400), response.data
+
+
+def test_audit_form_without_a_file_field_says_which_field(client: FlaskClient) -> None:
+    response = client.post("/audit", data={"requirements": (io.BytesIO(b"flask\n"), "r.txt")})
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("the form has no field 'file'")
