@@ -257,7 +257,7 @@ def recommend_command(
 ) -> None:
     """Recommend a stack for the app's needs, with reasons and warnings."""
     rec = _recommend_from(preset, answers, _with_profile(need, profile), with_, without)
-    console.print_recommendation(rec, fmt, explain=explain)
+    console.print_recommendation(rec, fmt, explain=explain, explain_hint=True)
 
 
 @app.command("compare")

@@ -322,9 +322,12 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def print_recommendation(rec: Recommendation, fmt: Format, *, explain: bool = False) -> None:
+def print_recommendation(
+    rec: Recommendation, fmt: Format, *, explain: bool = False, explain_hint: bool = False
+) -> None:
     """Print a stack: each pick with what it is for and why, the alternatives it beat and
-    why they lost, built-ins, warnings, services. `explain` shows every scored point."""
+    why they lost, built-ins, warnings, services. `explain` shows every scored point;
+    `explain_hint` mentions --explain (a flag of `recommend` only)."""
     if fmt == "json":
         print_json(recommendation_record(rec))
         return
@@ -364,7 +367,7 @@ def print_recommendation(rec: Recommendation, fmt: Format, *, explain: bool = Fa
     if builtin_rows:
         _print_rows(out, "Already in Flask", ("built-in", "need", "how"), builtin_rows)
     _print_warnings_and_services(out, rec)
-    if not explain:
+    if explain_hint and not explain:
         out.print("(--explain shows every point of each score)", style="dim")
 
 

@@ -86,6 +86,8 @@ def test_recommend_shows_why_each_alternative_lost(
 def test_explain_shows_every_point(capsys: pytest.CaptureFixture[str]) -> None:
     shown = run_cli(capsys, "recommend", "--preset", "webapp", "--explain", "-f", "markdown").stdout
     assert "download rank #809 (+3)" in shown
+    hinted = run_cli(capsys, "recommend", "--preset", "minimal").stdout
+    assert "(--explain shows every point of each score)" in hinted
     assert "runtime dependencies (+1)" in shown
 
 
@@ -105,3 +107,5 @@ def test_new_prints_a_short_summary_and_the_table_with_verbose(
     assert full.exit_code == 0, full.stderr
     assert "Recommended stack" in full.stdout
     assert "Alternatives passed over" in full.stdout
+    # --explain is recommend's flag, not new's: new does not point at it.
+    assert "--explain" not in full.stdout
