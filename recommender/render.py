@@ -93,6 +93,16 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
+def check_project_name(name: str) -> str:
+    """The name, refused unless it can name a project (and so is one plain folder name)."""
+    if not _PROJECT_NAME.match(name):
+        raise UsageError(
+            f"the folder name {name!r} cannot name a project: use letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit"
+        )
+    return name
+
+
 def plan_project(dest: Path, package: str | None, rec: Recommendation | None) -> Project:
     """Check the destination and the package name before anything is written.
 
@@ -100,12 +110,7 @@ def plan_project(dest: Path, package: str | None, rec: Recommendation | None) ->
     imports are checked; with one, the stack's own imports too.
     """
     dest = check_destination(dest)
-    name = dest.resolve().name if dest.exists() else dest.name
-    if not _PROJECT_NAME.match(name):
-        raise UsageError(
-            f"the folder name {name!r} cannot name a project: use letters, digits, '.', '_' "
-            "or '-', starting with a letter or digit"
-        )
+    name = check_project_name(dest.resolve().name if dest.exists() else dest.name)
     chosen = package or package_name(name)
     if not _PACKAGE.match(chosen) or keyword.iskeyword(chosen):
         if package is not None:

@@ -23,6 +23,7 @@ from recommender.core.needs import Vocabulary, check_given, resolve_needs
 from recommender.errors import UsageError
 from recommender.questionnaire import ask_needs, generatable_in, swappable_alternatives
 from recommender.questions import Question
+from recommender.render import check_project_name
 
 DEFAULT_NAME = "myapp"
 # More values than any real set of choices needs (about thirty needs, a few libraries).
@@ -68,7 +69,7 @@ def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
         without_names=[name for name in args.get("without", []) if name.strip()],
     )
     check_given(vocabulary, request.needs)
-    names = list(args.get("name", []))
+    names = [check_project_name(name.strip()) for name in args.get("name", []) if name.strip()]
     git = list(args.get("git", ["yes"]))[-1].lower()
     if git not in ("yes", "no", "1", "0", "true", "false", "on", "off"):
         raise UsageError(f"git={git} is not valid; use git=yes or git=no")
@@ -76,7 +77,7 @@ def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
         request.needs,
         request.with_names,
         request.without_names,
-        (names[-1].strip() if names else "") or DEFAULT_NAME,
+        names[-1] if names else DEFAULT_NAME,
         git in ("yes", "1", "true", "on"),
         tuple(parse_need_flags(flags)),
     )

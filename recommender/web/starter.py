@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recommender.core.models import Recommendation
-from recommender.render import Project, copier_data, plan_project, render_answers, render_project
+from recommender.errors import UsageError
+from recommender.render import (
+    Project,
+    check_project_name,
+    copier_data,
+    plan_project,
+    render_answers,
+    render_project,
+)
 
 # Enough for a few people exploring different stacks at once; each entry is ~300 KB.
 PREVIEW_CACHE_SIZE = 16
@@ -53,9 +61,12 @@ def _scratch() -> Iterator[Path]:
 
 
 def _project(scratch: Path, name: str, rec: Recommendation) -> Project:
-    # The name becomes a folder below the scratch folder only: plan_project refuses
-    # anything but letters, digits, '.', '_' and '-', so no separator or `..` gets through.
-    return plan_project(scratch / name, None, rec)
+    # The name is checked before it meets a path: letters, digits, '.', '_' and '-' starting
+    # with a letter or digit, so no separator, `..` or absolute path gets through.
+    project = plan_project(scratch / check_project_name(name), None, rec)
+    if project.dest.parent != scratch:
+        raise UsageError(f"the name {name!r} must be a single folder name")
+    return project
 
 
 def _read_files(root: Path) -> tuple[ProjectFile, ...]:

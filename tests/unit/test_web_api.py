@@ -127,8 +127,6 @@ def test_an_unknown_library_to_compare_answers_400_with_the_cli_message(
         "/recommend?preset=api&preset=webapp",
         "/recommend?" + "&".join(["need=auth=session"] * 300),
         "/recommend?need=" + "x" * 500,
-        "/starter.zip?name=../escape",
-        "/starter.zip?name=/etc",
         "/starter.zip?name=import",
         "/starter.zip?git=maybe",
         "/starter.zip?need=realtime=socketio&need=kind=api",
@@ -355,3 +353,17 @@ def test_audit_form_without_a_file_field_says_which_field(client: FlaskClient) -
     response = client.post("/audit", data={"requirements": (io.BytesIO(b"flask\n"), "r.txt")})
     assert response.status_code == 400
     assert response.get_json()["error"].startswith("the form has no field 'file'")
+
+
+@pytest.mark.parametrize("name", ["../escape", "/etc", "..", ".", "a/b", "a\\b", ".hidden"])
+@pytest.mark.parametrize("route", ["/starter.zip?git=no&", "/?explore=1&"])
+def test_a_name_never_leaves_the_scratch_folder(
+    client: FlaskClient, scratch_root: Path, route: str, name: str
+) -> None:
+    from urllib.parse import quote
+
+    response = client.get(f"{route}preset=minimal&name={quote(name)}")
+    assert response.status_code == 400
+    assert "cannot name a project" in response.get_data(as_text=True)
+    assert list(scratch_root.iterdir()) == []
+    assert not (scratch_root.parent / "escape").exists()
