@@ -116,7 +116,7 @@ if "{login}":
     form = {{"email": "{email}", "password": "{password}", "csrf_token": csrf_token("{login}")}}
     signed_in = client.post("{login}", data=form)
     assert signed_in.status_code == 302, (signed_in.status_code, signed_in.get_data(as_text=True))
-    headers["X-CSRFToken"] = csrf_token("/")
+    headers["X-CSRFToken"] = csrf_token("/welcome")
 response = client.post("{start}", json={body}, headers=headers)
 assert response.status_code == 202, (response.status_code, response.get_data(as_text=True))
 job_id = response.get_json()["id"]
