@@ -48,6 +48,12 @@ def _read(project: Path, name: str) -> str:
     return (project / name).read_text(encoding="utf-8")
 
 
+def _docs(project: Path) -> str:
+    """README.md and the docs/ pages: where a project explains itself."""
+    pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+    return "\n".join(page.read_text(encoding="utf-8") for page in pages)
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A YAML loader that refuses a repeated key, as docker compose does (PyYAML keeps the last)."""
 
@@ -132,7 +138,7 @@ def test_workers_start_after_the_migration_and_share_the_database(
 def test_a_sqlite_worker_reads_the_migrated_file(projects: dict[str, Path]) -> None:
     compose = _compose(projects["realtime"])
     assert compose["services"]["celery-worker"]["volumes"] == ["instance:/app/instance"]
-    readme = _read(projects["queues"], "README.md")
+    readme = _docs(projects["queues"])
     for worker in ("celery-worker", "rq-worker"):
         assert f"starts it as the `{worker}` service" in readme
 
@@ -181,7 +187,7 @@ def test_heroku_runs_each_worker_compose_runs(projects: dict[str, Path]) -> None
             line.split(": ", 1)[1].split()
             == _compose(projects[name])["services"][worker]["command"]
         )
-        assert f"`heroku ps:scale {worker}=1`" in _read(projects[name], "README.md")
+        assert f"`heroku ps:scale {worker}=1`" in _docs(projects[name])
     # A stack without a task queue has no worker process to scale.
     assert "worker" not in _read(projects["lite"], "Procfile")
 
@@ -189,9 +195,9 @@ def test_heroku_runs_each_worker_compose_runs(projects: dict[str, Path]) -> None
 def test_proxy_headers_are_documented_where_settings_are(projects: dict[str, Path]) -> None:
     for project in projects.values():
         assert "# TRUSTED_PROXY_HOPS=1\n" in _read(project, ".env.example")
-        assert "`TRUSTED_PROXY_HOPS`" in _read(project, "README.md")
+        assert "`TRUSTED_PROXY_HOPS`" in _docs(project)
     heroku = projects["realtime"]
-    assert "on Heroku (where `DYNO` is set) it is 1" in _read(heroku, "README.md")
+    assert "on Heroku (where `DYNO` is set) it is 1" in _docs(heroku)
     assert "\n# On Heroku (where DYNO is set) unset means 1" in _read(heroku, ".env.example")
     assert "return 1 if on_heroku else 0" in _read(heroku, "realtime/config.py")
     assert 'env_int("TRUSTED_PROXY_HOPS", 0)\n' in _read(projects["api"], "api/config.py")
@@ -225,7 +231,7 @@ def test_gunicorn_sets_workers_and_threads_once(
     [thread_line] = _assignments(conf, "threads")
     assert worker_line.startswith(workers)
     assert thread_line == f'int(os.environ.get("GUNICORN_THREADS", {threads}))'
-    readme = _read(projects[name], "README.md")
+    readme = _docs(projects[name])
     if worker_line == "1":
         assert "one worker process (`WEB_CONCURRENCY` does not apply" in readme
     else:
@@ -244,7 +250,7 @@ def test_socketio_readme_asks_for_redis_only_when_it_is_missing(
     projects: dict[str, Path],
 ) -> None:
     # The realtime preset's tasks and cache bring Redis (and its client) already.
-    readme = _read(projects["realtime"], "README.md")
+    readme = _docs(projects["realtime"])
     assert "add\n`redis` to the dependencies" not in readme
     assert '"redis>=' in _read(projects["realtime"], "pyproject.toml")
 

@@ -33,3 +33,19 @@ def test_models_serialize_themselves_only_for_the_plain_json_api(rendered: Rende
     plain = rendered("plain", "api", api="none")
     assert "def to_dict" in _read(plain, "plain/models.py")
     assert "to_dict()" in _read(plain, "plain/api/__init__.py")
+
+
+def test_the_readme_is_short_and_each_library_is_explained_in_docs(rendered: RenderStack) -> None:
+    project = rendered("full", "full")
+    readme = _read(project, "README.md")
+    assert len(readme.splitlines()) < 80
+    assert "\n### " not in readme  # no per-library sections: they are in docs/libraries.md
+    rows = [line for line in readme.splitlines() if line.startswith("| [")]
+    libraries = _read(project, "docs/libraries.md")
+    picks = [line.split("](")[0].removeprefix("| [") for line in rows]
+    assert len(picks) == len(set(picks)) > 10
+    for row in rows:
+        assert row.count(" | ") == 2, row  # library and range, what it is for, why
+    for name in ("Celery", "Flask-Security", "gunicorn"):
+        assert f"\n### {name}\n" in libraries
+    assert "TRUSTED_PROXY_HOPS" in _read(project, "docs/operations.md")

@@ -43,7 +43,7 @@ def test_forced_uwsgi_replaces_gunicorn_everywhere(projects: dict[str, Path]) ->
     assert "COPY uwsgi.ini ./" in _read(project, "Dockerfile")
     assert "web: uwsgi --ini uwsgi.ini\n" in _read(project, "Procfile")
     assert "Production: `uwsgi --ini uwsgi.ini` serves the app" in _read(project, "README.md")
-    for name in ("Dockerfile", "Procfile", "README.md"):
+    for name in ("Dockerfile", "Procfile", "README.md", "docs/libraries.md"):
         assert "gunicorn" not in _read(project, name).lower(), name
 
 
@@ -72,8 +72,10 @@ def test_gunicorn_projects_keep_their_server_and_plain_install(
     assert "apt-get" not in dockerfile
     assert "web: gunicorn --config gunicorn.conf.py\n" in _read(project, "Procfile")
     assert not (project / "uwsgi.ini").exists()
-    for name in ("Dockerfile", "Procfile", "README.md"):
+    for name in ("Dockerfile", "Procfile", "docs/libraries.md"):
         assert "uwsgi" not in _read(project, name).lower(), name
+    # The README's stack table may name uWSGI as the rival gunicorn beat, nothing more.
+    assert "uwsgi.ini" not in _read(project, "README.md").lower()
 
 
 def test_uwsgi_ini_builds_the_app_with_the_factory(projects: dict[str, Path]) -> None:
