@@ -14,26 +14,21 @@ import pytest
 from recommender.project_git import MAKE_ADDABLE
 from tests.unit.cli_runner import run_cli
 
+from .test_add import GIT_ENV, git
+
 pytestmark = pytest.mark.slow
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-}
 
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """flask-pick's own commits (new, add) need an author, as on a fresh CI machine."""
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
 
 
 def test_new_no_git_warns_and_add_says_how_to_make_it_addable(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for key, value in GIT_ENV.items():
-        monkeypatch.setenv(key, value)
     project = tmp_path / "plain"
     made = run_cli(capsys, "new", str(project), "--preset", "minimal", "--no-git")
     assert made.exit_code == 0, made.stderr
@@ -51,10 +46,8 @@ def test_new_no_git_warns_and_add_says_how_to_make_it_addable(
 
 
 def test_an_aborted_conflicting_merge_leaves_nothing_of_add_behind(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for key, value in GIT_ENV.items():
-        monkeypatch.setenv(key, value)
     project = tmp_path / "clash"
     made = run_cli(capsys, "new", str(project), "--preset", "webapp")
     assert made.exit_code == 0, made.stderr
