@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from tests.unit.rendering import RenderStack
@@ -49,3 +50,27 @@ def test_the_readme_is_short_and_each_library_is_explained_in_docs(rendered: Ren
     for name in ("Celery", "Flask-Security", "gunicorn"):
         assert f"\n### {name}\n" in libraries
     assert "TRUSTED_PROXY_HOPS" in _read(project, "docs/operations.md")
+
+
+def _imports_twice(source: str) -> list[str]:
+    """Modules one body (a module's or a function's) imports more than once."""
+    twice = []
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        seen: set[str] = set()
+        for statement in body:
+            if isinstance(statement, ast.ImportFrom):
+                key = f"{statement.module}:{','.join(sorted(a.name for a in statement.names))}"
+                if key in seen:
+                    twice.append(key)
+                seen.add(key)
+    return twice
+
+
+def test_no_body_imports_the_same_name_twice(rendered: RenderStack) -> None:
+    # The full stack has the most fragments adding to one function (blueprints, CSRF).
+    for project in (rendered("full", "full"), rendered("api", "api")):
+        for path in sorted(project.rglob("*.py")):
+            assert not _imports_twice(path.read_text(encoding="utf-8")), path
