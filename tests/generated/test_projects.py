@@ -149,7 +149,10 @@ def test_static_files_match_the_stack(name: str, tmp_path: Path) -> None:
         if path.is_file() and path.name != ".env":
             assert secret not in path.read_text(errors="ignore"), path
     assert ".env" in (project / ".gitignore").read_text().splitlines()
-    assert (project / package / "extensions.py").exists()
+    # extensions.py exists exactly when some module imports an extension object from it.
+    importer = f"from {package}.extensions import"
+    imported = any(importer in path.read_text() for path in project.rglob("*.py"))
+    assert (project / package / "extensions.py").exists() == imported
 
     # The instance folder is made only where the default database is a SQLite file in it.
     sql = {"flask-sqlalchemy", "flask-sqlalchemy-lite"} & set(answers["picks"])

@@ -74,3 +74,37 @@ def test_no_body_imports_the_same_name_twice(rendered: RenderStack) -> None:
     for project in (rendered("full", "full"), rendered("api", "api")):
         for path in sorted(project.rglob("*.py")):
             assert not _imports_twice(path.read_text(encoding="utf-8")), path
+
+
+def _names_used(project: Path) -> set[str]:
+    """Every name a module of the project reads (as a name, an attribute or an import)."""
+    used: set[str] = set()
+    for path in project.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name):
+                used.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                used.add(node.attr)
+            elif isinstance(node, ast.alias):
+                used.add(node.name)
+    return used
+
+
+def test_config_defines_only_helpers_and_constants_something_uses(rendered: RenderStack) -> None:
+    # The env_* helpers, BASE_DIR... are written only for the settings that need them.
+    stacks = {
+        "minimal": rendered("minimal", "minimal"),
+        "heroku": rendered("heroku", "minimal", deploy="heroku"),
+        "webapp": rendered("webapp", "webapp"),
+        "api": rendered("api", "api"),
+        "full": rendered("full", "full"),
+    }
+    for package, project in stacks.items():
+        used = _names_used(project)
+        tree = ast.parse(_read(project, f"{package}/config.py"))
+        defined = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                defined += [target.id for target in node.targets if isinstance(target, ast.Name)]
+        unused = sorted(name for name in defined if name not in used)
+        assert not unused, (package, unused)
