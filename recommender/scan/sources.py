@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from recommender.core.audit import AttributeUse, ImportUse, UseKind
 from recommender.scan.reader import Reader, Wanted, read_source
@@ -53,6 +54,10 @@ def _imports(tree: ast.Module, rel: str) -> list[ImportUse]:
 
 # Calls that read or write config keys given as strings: app.config.get("KEY"), .update(KEY=1).
 _CONFIG_METHODS = frozenset({"get", "setdefault", "pop", "update", "from_mapping"})
+# Module and class names that hold settings: config.py, settings.py, class DevelopmentConfig.
+_CONFIG_NAME = re.compile(r"config|settings", re.IGNORECASE)
+# Settings nearly every Flask config sets, whatever its module is called.
+_CORE_SETTINGS = frozenset({"SECRET_KEY", "DEBUG", "TESTING", "SQLALCHEMY_DATABASE_URI"})
 
 
 class _CodeUses:
@@ -68,6 +73,8 @@ class _CodeUses:
     def collect(self, tree: ast.Module) -> list[AttributeUse]:
         bound = _bound_names(tree)
         modules = self.wanted.modules
+        # Every class of a settings module holds settings (class Production: in settings.py).
+        config_module = self._holds_config(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 if node.attr in self.wanted.attributes:
@@ -81,13 +88,27 @@ class _CodeUses:
                 key = _string(node.slice)
                 if key in self.wanted.config_keys:
                     self._add(key, node, "config", "config")
-            elif isinstance(node, ast.Module | ast.ClassDef):
+            elif isinstance(node, ast.Module | ast.ClassDef) and (
+                config_module or self._holds_config(node)
+            ):
                 # Config modules and classes: `JSON_SORT_KEYS = False` at their top level.
                 for statement in node.body:
                     targets = _assigned_names(statement)
                     for name in targets & self.wanted.config_keys:
                         self._add(name, statement, "", "config")
         return self.found
+
+    def _holds_config(self, body: ast.Module | ast.ClassDef) -> bool:
+        """Whether a module's or class's top level is Flask settings, not just any constants.
+
+        A name that says so (config.py, settings.py, class ProductionConfig), or a setting
+        every Flask config has: `ENV = "prod"` in a deployment script is not Flask's ENV.
+        """
+        name = body.name if isinstance(body, ast.ClassDef) else PurePosixPath(self.rel).stem
+        if _CONFIG_NAME.search(name):
+            return True
+        assigned = set().union(*(_assigned_names(statement) for statement in body.body))
+        return bool(assigned & _CORE_SETTINGS)
 
     def _call(self, node: ast.Call) -> None:
         callee = _last_name(node.func)

@@ -993,3 +993,28 @@ def test_pre_commit_hook_runs_the_audit_on_dependency_files_and_sources() -> Non
         assert pattern.search(name), name
     for name in ("README.md", "templates/base.html", "requirements.md"):
         assert not pattern.search(name), name
+
+
+def test_removed_config_keys_count_only_in_settings(capsys: Capsys, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "Flask>=3.1\n",
+            # A deployment script's own ENV is not Flask's removed ENV setting.
+            "shop/deploy.py": 'ENV = "production"\nHOSTS = ["a", "b"]\n',
+            "shop/defaults.py": 'SECRET_KEY = "x"\nJSON_SORT_KEYS = False\n',
+            "shop/settings.py": 'class Production:\n    ENV = "production"\n',
+            "shop/app.py": 'class Job:\n    ENV = "production"\n',
+        },
+    )
+    _, document = audit_json(capsys, tmp_path)
+    flagged = {
+        (p["location"]["file"], p["rule"])
+        for lib in document["libraries"]
+        for p in lib["problems"]
+        if p["rule"]
+    }
+    assert flagged == {
+        ("shop/defaults.py", "config:flask:JSON_SORT_KEYS"),
+        ("shop/settings.py", "config:flask:ENV"),
+    }
