@@ -14,8 +14,10 @@ import contextlib
 import json
 import os
 import signal
+import socketserver
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -190,6 +192,120 @@ def test_rq_worker_runs_a_job_enqueued_by_the_app(tmp_path: Path) -> None:
         assert status["status"] == "finished", (status, log)
         assert status["result"] == 5
         assert f"{package}.jobs.count_words" in log
+
+
+class _SmtpSink(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib to deliver: each message's text goes to server.messages."""
+
+    server: _SmtpServer
+
+    def _reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        self._reply("220 sink ESMTP")
+        data: list[bytes] | None = None
+        for line in self.rfile:
+            if data is not None:
+                if line.rstrip(b"\r\n") == b".":
+                    self.server.messages.append(b"".join(data).decode())
+                    data = None
+                    self._reply("250 queued")
+                else:
+                    data.append(line)
+                continue
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                data = []
+                self._reply("354 end with <CRLF>.<CRLF>")
+            elif verb == b"QUIT":
+                self._reply("221 bye")
+                return
+            else:  # EHLO, MAIL FROM, RCPT TO, RSET, NOOP
+                self._reply("250 OK")
+
+
+class _SmtpServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _SmtpSink)
+        self.messages: list[str] = []
+
+
+@contextlib.contextmanager
+def _smtp_sink() -> Iterator[_SmtpServer]:
+    """A local SMTP server on a free port, for the block."""
+    with _SmtpServer() as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server
+        finally:
+            server.shutdown()
+            thread.join(10)
+
+
+# Sign up through the app's own /register form, with the form's CSRF token.
+_REGISTER = """
+import json, re
+from {package} import create_app
+
+client = create_app("development").test_client()
+page = client.get("/register").get_data(as_text=True)
+token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+form = {{"email": "{email}", "password": "{password}", "password_confirm": "{password}",
+         "csrf_token": token}}
+response = client.post("/register", data=form)
+print(json.dumps({{"status": response.status_code}}))
+"""
+
+
+def test_rq_worker_sends_flask_security_mail(tmp_path: Path) -> None:
+    """Flask-Security + Flask-Mail + Flask-RQ: registration queues its mail, the worker sends it."""
+    redis_url = harness.service_url(REDIS_VARIABLE, "no Redis server to run a real worker against")
+    # A Redis database of its own: another test's RQ worker on the default queue would take
+    # this project's jobs and fail to import them.
+    redis_url = redis_url.rsplit("/", 1)[0] + "/7"
+    base = harness.load_answers("full-auth")
+    picks = sorted([*base["picks"], "flask-rq"])
+    answers = {
+        **base,
+        "project_name": "rqmail",
+        "package": "rqmail",
+        "needs": {**base["needs"], "tasks": "yes"},
+        "picks": picks,
+        "stack": harness.stack_for(picks),
+        "services": harness.services_for(picks),
+    }
+    project = harness.render(answers, tmp_path / "rqmail")
+    # The project's own suite shows the mail job at work with FakeRedis; here, the real thing.
+    harness.check_project(project)
+    with harness.venv_for(project) as venv, _smtp_sink() as smtp:
+        env = harness.clean_env(
+            venv,
+            {
+                "RQMAIL_ENV": "development",
+                "REDIS_URL": redis_url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": str(smtp.server_address[1]),
+                "PYTHONPATH": str(project),
+                **harness.production_secrets(project),
+            },
+        )
+        harness._run(["flask", "--app", "rqmail", "db", "upgrade"], cwd=project, env=env)
+        worker = ["flask", "--app", "rqmail", "rq", "worker", "--name", f"rqmail-{os.getpid()}"]
+        with _process(worker, project, env) as log:
+            email = "new-member@example.com"
+            script = _REGISTER.format(package="rqmail", email=email, password=PASSWORD)
+            assert _client(venv, project, env, script) == {"status": 302}
+            deadline = time.monotonic() + DEADLINE
+            while not smtp.messages and time.monotonic() < deadline:
+                time.sleep(0.2)
+            worker_log = _tail(log)
+    [message] = smtp.messages
+    assert f"To: {email}" in message, message
+    assert "rqmail.security_mail.send_security_mail" in worker_log, worker_log
 
 
 @contextlib.contextmanager
