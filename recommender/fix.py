@@ -91,6 +91,8 @@ class FixReport:
     written: bool = False
     # (file, line) of the requirements that could not be rewritten where they were found.
     missed: set[tuple[str, int]] = field(default_factory=set)
+    # (file, line) of every Python statement rewritten.
+    rewritten: set[tuple[str, int]] = field(default_factory=set)
 
     def leaves(self, threshold: Severity) -> bool:
         """Whether something at or above `threshold` is left by hand."""
@@ -158,7 +160,8 @@ def plan_fixes(path: Path, ignores: Iterable[Ignore] = ()) -> tuple[Audit, FixRe
         if problem.kind == "flask-ext-import" and where is not None:
             python_files.add(where.file)
             mechanical.add(id(problem))
-        elif problem.kind == "removed-api" and where is not None and where.how == "imported":
+        elif problem.kind == "removed-api" and where is not None and where.how != "declared":
+            # An import of a moved name, or a qualified use of it (flask.Markup).
             api = _rule(problem.rule)
             if api is not None and (api.module, api.name) in edits.moves:
                 python_files.add(where.file)
@@ -220,6 +223,8 @@ def _failed(report: FixReport, finding: Finding, problem: Problem) -> bool:
     edited = {edit.rel for edit in report.edits}
     if problem.location is not None:
         where = problem.location
+        if where.how == "used" and (where.file, where.line) not in report.rewritten:
+            return True
         return where.file not in edited or (where.file, where.line) in report.missed
     # A renamed package: every file that declares or imports it must have been rewritten.
     places = finding.locations
@@ -247,6 +252,7 @@ def _plan_python(report: FixReport, root: Path, rel: str, edits: PythonEdits) ->
         return
     if changes:
         report.edits.append(FileEdit(path, rel, before, after, encoding, describe(changes)))
+        report.rewritten |= {(rel, change.line) for change in changes}
 
 
 def _plan_requirements(

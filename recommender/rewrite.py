@@ -59,11 +59,11 @@ def rewrite_python(source: str, edits: PythonEdits) -> tuple[str, list[Change]]:
     bound = _Bindings()
     wrapper.visit(bound)
     plan = _plan_renames(bound, edits)
-    transformer = _Rewriter(edits, plan, bound.imported)
+    transformer = _Rewriter(edits, plan, bound)
     new = wrapper.visit(transformer)
     if new.code == source:
         return source, []
-    return new.code, transformer.changes
+    return new.code, sorted(transformer.changes, key=lambda change: change.line)
 
 
 class _Bindings(cst.CSTVisitor):
@@ -73,6 +73,10 @@ class _Bindings(cst.CSTVisitor):
         self.names: dict[str, tuple[str, str] | None] = {}
         self.imported: set[tuple[str, str]] = set()
         self.from_imports: list[tuple[str, str, str | None]] = []
+        # Local name -> the module it stands for (`import flask as fl`: fl -> flask), and the
+        # dotted modules imported as themselves (`import werkzeug.utils`).
+        self.module_names: dict[str, str] = {}
+        self.plain_imports: set[str] = set()
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
@@ -89,7 +93,13 @@ class _Bindings(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
             name = _dotted(alias.name)
-            self.names[_asname(alias) or name.split(".")[0]] = None
+            asname = _asname(alias)
+            self.names[asname or name.split(".")[0]] = None
+            if asname is None:
+                self.module_names[name.split(".")[0]] = name.split(".")[0]
+                self.plain_imports.add(name)
+            else:
+                self.module_names[asname] = name
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -125,13 +135,15 @@ def _new_module(module: str, edits: PythonEdits) -> str:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(
-        self, edits: PythonEdits, renames: dict[str, str], imported: set[tuple[str, str]]
-    ) -> None:
+    def __init__(self, edits: PythonEdits, renames: dict[str, str], bound: _Bindings) -> None:
         super().__init__()
         self.edits = edits
         self.renames = renames
-        self.imported = set(imported)
+        self.imported = set(bound.imported)
+        self.module_names = bound.module_names
+        self.plain_imports = set(bound.plain_imports)
+        # Modules a rewritten `flask.Markup` now reaches (`markupsafe`): imported at the end.
+        self.needed_imports: list[str] = []
         self.changes: list[Change] = []
         self._in_import = 0
         self._keep: set[int] = set()
@@ -173,7 +185,51 @@ class _Rewriter(cst.CSTTransformer):
         dotted = None if self._in_import else _dotted_or_none(updated)
         if dotted and dotted.startswith(_FLASK_EXT + ".") and dotted.count(".") == 2:
             return cst.Name(_new_module(dotted, self.edits))
-        return updated
+        moved = self._moved(original) if dotted else None
+        if moved is None:
+            return updated
+        # `flask.Markup` (after `import flask`) is `markupsafe.Markup`, with `import markupsafe`.
+        new_module, new_name = moved
+        if new_module not in self.plain_imports and new_module not in self.needed_imports:
+            self.needed_imports.append(new_module)
+        replacement = _name_node(f"{new_module}.{new_name}")
+        position = self.get_metadata(PositionProvider, original)
+        before = cst.Module([]).code_for_node(original)
+        after = cst.Module([]).code_for_node(replacement)
+        self.changes.append(Change(position.start.line, before, after))
+        return replacement
+
+    def _moved(self, node: cst.Attribute) -> tuple[str, str] | None:
+        """Where a qualified use of a moved name (flask.Markup, fl.Markup) now lives."""
+        owner = _dotted_or_none(node.value)
+        if owner is None:
+            return None
+        first, dot, rest = owner.partition(".")
+        module = self.module_names.get(first)
+        if module is None:
+            return None
+        return self.edits.moves.get((_new_module(module + dot + rest, self.edits), node.attr.value))
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self.needed_imports:
+            return updated
+        body = list(updated.body)
+        # After the module's last top-level import (or its docstring), before its code.
+        at = 0
+        for index, statement in enumerate(body):
+            if isinstance(statement, cst.SimpleStatementLine) and (
+                isinstance(statement.body[0], cst.Import | cst.ImportFrom)
+                or (index == 0 and _is_docstring(statement))
+            ):
+                at = index + 1
+        lines = [
+            cst.SimpleStatementLine([cst.Import([cst.ImportAlias(_name_node(module))])])
+            for module in self.needed_imports
+        ]
+        for line in lines:
+            code = cst.Module([]).code_for_node(line).strip()
+            self.changes.append(Change(_line_of(updated, at), "", code))
+        return updated.with_changes(body=[*body[:at], *lines, *body[at:]])
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -289,6 +345,17 @@ def _last_comma(
     return last
 
 
+def _is_docstring(statement: cst.SimpleStatementLine) -> bool:
+    first = statement.body[0]
+    return isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+
+
+def _line_of(module: cst.Module, index: int) -> int:
+    """The 1-based line where the module's `index`-th statement would start."""
+    before = cst.Module(body=module.body[:index], header=module.header)
+    return before.code.count("\n") + 1
+
+
 def _asname(alias: cst.ImportAlias) -> str | None:
     if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
         return None
@@ -350,5 +417,9 @@ def replace_on_line(text: str, line: int, old: str, new: str) -> str | None:
 
 
 def describe(changes: Sequence[Change]) -> list[str]:
-    """One line per change: `12: from flask.ext.x import y -> from flask_x import y`."""
-    return [f"{c.line}: {c.before} -> {c.after}" for c in changes]
+    """One line per change: `12: from flask.ext.x import y -> from flask_x import y`, or
+    `3: + import markupsafe` for a line added."""
+    return [
+        f"{c.line}: {c.before} -> {c.after}" if c.before else f"{c.line}: + {c.after}"
+        for c in changes
+    ]

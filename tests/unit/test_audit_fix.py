@@ -240,3 +240,50 @@ def test_fix_takes_no_other_format(capsys: Capsys, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == "error: --fix and --diff print their own report; drop --format json\n"
     assert snapshot(project) == before
+
+
+def test_qualified_uses_of_a_moved_name_are_rewritten_and_its_module_imported() -> None:
+    source = (
+        '"""Views."""\n'
+        "import flask\n"
+        "import flask as fl\n"
+        "\n"
+        "\n"
+        "def bold(text):\n"
+        '    return flask.Markup("<b>%s</b>") % fl.escape(text)\n'
+    )
+    after, changes = rewrite_python(source, python_edits())
+    assert after == (
+        '"""Views."""\n'
+        "import flask\n"
+        "import flask as fl\n"
+        "import markupsafe\n"
+        "\n"
+        "\n"
+        "def bold(text):\n"
+        '    return markupsafe.Markup("<b>%s</b>") % markupsafe.escape(text)\n'
+    )
+    assert sorted((change.line, change.after) for change in changes) == [
+        (4, "import markupsafe"),
+        (7, "markupsafe.Markup"),
+        (7, "markupsafe.escape"),
+    ]
+    # A module already imported is not imported twice; other attributes are left alone.
+    again, _ = rewrite_python(
+        "import markupsafe\nimport flask\nflask.Markup(flask.g)\n", python_edits()
+    )
+    assert again == "import markupsafe\nimport flask\nmarkupsafe.Markup(flask.g)\n"
+
+
+def test_fix_counts_a_qualified_use_as_fixed(capsys: Capsys, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    (source / "shop").mkdir(parents=True)
+    (source / "requirements.txt").write_text("Flask>=3.1\n", encoding="utf-8")
+    (source / "shop" / "__init__.py").write_text(
+        "import flask\n\nTITLE = flask.Markup('<i>Shop</i>')\n", encoding="utf-8"
+    )
+    project = committed_copy(tmp_path, source)
+    result = run_cli(capsys, "audit", str(project), "--fix")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "markupsafe.Markup" in (project / "shop" / "__init__.py").read_text(encoding="utf-8")
+    assert "1 problem(s) fixed mechanically, 0 left by hand" in result.stdout, result.stdout
