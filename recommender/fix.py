@@ -14,7 +14,7 @@ import os
 import subprocess
 import tempfile
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -173,7 +173,7 @@ def plan_fixes(path: Path, ignores: Iterable[Ignore] = ()) -> tuple[Audit, FixRe
                 mechanical.add(id(problem))
         elif problem.kind == "dead" and (rename := renames.get(finding.id)) is not None:
             for place in finding.locations:
-                if place.how == "imported":
+                if place.how == "imported" and rename.imports:
                     python_files.add(place.file)
                 elif place.how == "declared":
                     spec = _renamed_spec(place.text, rename)
@@ -189,7 +189,7 @@ def plan_fixes(path: Path, ignores: Iterable[Ignore] = ()) -> tuple[Audit, FixRe
     for rel, items in sorted(requirement_edits.items()):
         _plan_requirements(report, root, rel, items)
     for finding, problem in result.problems():
-        if id(problem) in mechanical and not _failed(report, finding, problem):
+        if id(problem) in mechanical and not _failed(report, finding, problem, renames):
             report.fixed += 1
         else:
             report.by_hand.append((finding, problem))
@@ -218,7 +218,9 @@ def _renamed_spec(text: str, rename: Rename) -> str:
     return f">={rename.floor}" if pinned and rename.floor else ""
 
 
-def _failed(report: FixReport, finding: Finding, problem: Problem) -> bool:
+def _failed(
+    report: FixReport, finding: Finding, problem: Problem, renames: Mapping[str, Rename]
+) -> bool:
     """Whether a file the problem sits in could not be rewritten (then it is left by hand)."""
     edited = {edit.rel for edit in report.edits}
     if problem.location is not None:
@@ -226,8 +228,11 @@ def _failed(report: FixReport, finding: Finding, problem: Problem) -> bool:
         if where.how == "used" and (where.file, where.line) not in report.rewritten:
             return True
         return where.file not in edited or (where.file, where.line) in report.missed
-    # A renamed package: every file that declares or imports it must have been rewritten.
-    places = finding.locations
+    # A renamed package: every file that declares it must have been rewritten, and every file
+    # that imports it too when the import name changed (a fork that kept it needs no edit).
+    rename = renames.get(finding.id)
+    keeps_imports = rename is not None and not rename.imports
+    places = [p for p in finding.locations if not (keeps_imports and p.how == "imported")]
     return not {place.file for place in places} <= edited or any(
         (place.file, place.line) in report.missed for place in places
     )

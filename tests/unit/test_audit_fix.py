@@ -287,3 +287,22 @@ def test_fix_counts_a_qualified_use_as_fixed(capsys: Capsys, tmp_path: Path) -> 
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "markupsafe.Markup" in (project / "shop" / "__init__.py").read_text(encoding="utf-8")
     assert "1 problem(s) fixed mechanically, 0 left by hand" in result.stdout, result.stdout
+
+
+def test_a_fork_that_kept_the_import_name_is_fixed_by_its_requirement_alone(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "requirements.txt").write_text(
+        "Flask>=3.1\nFlask-Log-Request-ID==0.10.1\n", encoding="utf-8"
+    )
+    app = "from flask import Flask\nfrom flask_log_request_id import RequestID\n\nRequestID(Flask(__name__))\n"
+    (source / "app.py").write_text(app, encoding="utf-8")
+    project = committed_copy(tmp_path, source)
+    result = run_cli(capsys, "audit", str(project), "--fix")
+    assert result.exit_code == 0, result.stdout
+    assert "1 problem(s) fixed mechanically, 0 left by hand" in result.stdout
+    requirements = (project / "requirements.txt").read_text(encoding="utf-8")
+    assert requirements == "Flask>=3.1\nFlask-3-Log-Request-ID>=0.11.1\n"
+    assert (project / "app.py").read_text(encoding="utf-8") == app
