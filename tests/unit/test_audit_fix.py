@@ -297,7 +297,12 @@ def test_a_fork_that_kept_the_import_name_is_fixed_by_its_requirement_alone(
     (source / "requirements.txt").write_text(
         "Flask>=3.1\nFlask-Log-Request-ID==0.10.1\n", encoding="utf-8"
     )
-    app = "from flask import Flask\nfrom flask_log_request_id import RequestID\n\nRequestID(Flask(__name__))\n"
+    app = (
+        "from flask import Flask\n"
+        "from flask_log_request_id import RequestID\n"
+        "\n"
+        "RequestID(Flask(__name__))\n"
+    )
     (source / "app.py").write_text(app, encoding="utf-8")
     project = committed_copy(tmp_path, source)
     result = run_cli(capsys, "audit", str(project), "--fix")
