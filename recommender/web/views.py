@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException
 from recommender.catalog import shipped_catalog, shipped_vocabulary
 from recommender.console import (
     audit_record,
+    comparison_record,
     library_comparison_record,
     recommendation_record,
 )
-from recommender.core.compare import library_facts
+from recommender.core.compare import compare_stacks, library_facts
 from recommender.core.names import NameIndex
 from recommender.errors import CatalogError, FlaskPickError, UsageError
 from recommender.web.builder import (
@@ -157,8 +158,21 @@ def recommend_json() -> dict[str, Any]:
 
 @api.get("/compare")
 def compare_json() -> dict[str, Any]:
-    """The JSON `flask-pick compare LIB LIB... --format json` prints."""
+    """The JSON `flask-pick compare LIB LIB... --format json` prints, or with `preset=A&preset=B`
+    (plus any `need=`) that of `flask-pick compare --preset A --preset B --format json`."""
     names = [name for name in request.args.getlist("lib") if name.strip()]
+    presets = [name for name in request.args.getlist("preset") if name.strip()]
+    if presets:
+        if names:
+            raise UsageError("compare either libraries or stacks (preset=), not both")
+        if len(presets) < 2:
+            raise UsageError("compare needs two or more presets; give preset=A&preset=B")
+        needs = request.args.getlist("need")
+        stacks = [
+            (name, recommend_for(read_choices({"preset": [name], "need": needs}), wired_only=False))
+            for name in presets
+        ]
+        return comparison_record(compare_stacks(stacks))
     index = NameIndex.build(shipped_catalog())
     found = list({lib.id: lib for lib in (index.require(name) for name in names)}.values())
     if len(found) < 2:

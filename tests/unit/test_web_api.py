@@ -88,6 +88,27 @@ def test_compare_gives_the_json_of_the_command_line(
     assert response.get_json() == cli.json()
 
 
+def test_compare_presets_gives_the_json_of_the_command_line(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = client.get("/compare?preset=webapp&preset=api&need=cache=yes")
+    assert response.status_code == 200
+    cli = run_cli(
+        capsys,
+        "compare",
+        "--preset",
+        "webapp",
+        "--preset",
+        "api",
+        "-n",
+        "cache=yes",
+        "--format",
+        "json",
+    )
+    assert cli.exit_code == 0, cli.stderr
+    assert response.get_json() == cli.json()
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -124,6 +145,9 @@ def test_an_unknown_library_to_compare_answers_400_with_the_cli_message(
     [
         "/compare?lib=flask-login",
         "/compare",
+        "/compare?preset=webapp",
+        "/compare?preset=webapp&preset=nope",
+        "/compare?preset=webapp&preset=api&lib=flask-login",
         "/recommend?preset=api&preset=webapp",
         "/recommend?" + "&".join(["need=auth=session"] * 300),
         "/recommend?need=" + "x" * 500,
