@@ -23,9 +23,11 @@ import re
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import urllib.error
@@ -328,6 +330,18 @@ def _timed(report: ProjectReport, name: str, func: Callable[[], str]) -> str:
     output = func()
     report.steps.append(StepResult(name, time.perf_counter() - started, output))
     return output
+
+
+@contextlib.contextmanager
+def in_thread(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run `server` (a local stand-in: SMTP, a CDN) from a daemon thread for the block."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        thread.join(10)
 
 
 def free_port() -> int:

@@ -17,7 +17,6 @@ import signal
 import socketserver
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -236,14 +235,8 @@ class _SmtpServer(socketserver.ThreadingTCPServer):
 @contextlib.contextmanager
 def _smtp_sink() -> Iterator[_SmtpServer]:
     """A local SMTP server on a free port, for the block."""
-    with _SmtpServer() as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield server
-        finally:
-            server.shutdown()
-            thread.join(10)
+    with _SmtpServer() as server, harness.in_thread(server):
+        yield server
 
 
 # Sign up through the app's own /register form, with the form's CSRF token.
