@@ -108,3 +108,19 @@ def test_config_defines_only_helpers_and_constants_something_uses(rendered: Rend
                 defined += [target.id for target in node.targets if isinstance(target, ast.Name)]
         unused = sorted(name for name in defined if name not in used)
         assert not unused, (package, unused)
+
+
+def test_notebooks_have_owners_only_in_stacks_with_users(rendered: RenderStack) -> None:
+    # With accounts, each notebook is its owner's: the model, the migration and the API agree.
+    owned = rendered("api", "api")
+    assert 'owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id")' in _read(
+        owned, "api/models.py"
+    )
+    assert '"owner_id"' in _read(owned, "migrations/versions/0001_initial.py")
+    assert "my_notebook_or_404(notebook_id)" in _read(owned, "api/api/__init__.py")
+    # Without accounts, notebooks stay shared, and nothing speaks of owners.
+    public = rendered("public", "api", auth="none")
+    migration = "migrations/versions/0001_initial.py"
+    for name in ("public/models.py", "public/api/__init__.py", migration):
+        text = _read(public, name)
+        assert "owner" not in text and "my_notebook" not in text, name
