@@ -63,6 +63,9 @@ def _serve_from(flask_pick: Path, cwd: Path) -> None:
         cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Ctrl-C as a terminal delivers it: a run started in the background (`cmd &` in a
+        # script) passes SIGINT on ignored, and the server would never see it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     base = f"http://127.0.0.1:{port}"
     try:
