@@ -12,6 +12,7 @@ from recommender.errors import CatalogError
 from recommender.fix import load_renames, python_edits, shipped_renames
 from recommender.rewrite import PythonEdits, rewrite_python, rewrite_requirement
 from tests.unit.cli_runner import run_cli
+from tests.unit.test_audit import write
 
 Capsys = pytest.CaptureFixture[str]
 FLASK1_APP = Path(__file__).resolve().parents[1] / "fixtures" / "audit" / "flask1-app"
@@ -26,6 +27,11 @@ def committed_copy(tmp_path: Path, source: Path = FLASK1_APP) -> Path:
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "old app"], check=True)
     return project
+
+
+def committed_project(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A sample project ({relative path: text}) in a fresh git repository, all committed."""
+    return committed_copy(tmp_path, write(tmp_path / "src", files))
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -187,26 +193,22 @@ def test_shipped_renames_load_and_a_broken_one_names_the_field() -> None:
 def test_pins_are_bumped_in_pyproject_and_setup_py_and_poetry_is_left_by_hand(
     capsys: Capsys, tmp_path: Path
 ) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "pyproject.toml").write_text(
-        "[project]\n"
-        'name = "shop"\n'
-        "dependencies = [\n"
-        '    "Flask>=1.0,<2",  # the old range\n'
-        '    "flask-restplus==0.13.0",\n'
-        "]\n"
-        "\n"
-        "[tool.poetry.dependencies]\n"
-        'Werkzeug = "^0.16"\n',
-        encoding="utf-8",
+    project = committed_project(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\n"
+            'name = "shop"\n'
+            "dependencies = [\n"
+            '    "Flask>=1.0,<2",  # the old range\n'
+            '    "flask-restplus==0.13.0",\n'
+            "]\n"
+            "\n"
+            "[tool.poetry.dependencies]\n"
+            'Werkzeug = "^0.16"\n',
+            "setup.py": "from setuptools import setup\n\n"
+            "setup(name='shop', install_requires=['click>=7,<8', \"Flask-SQLAlchemy==2.4.4\"])\n",
+        },
     )
-    (source / "setup.py").write_text(
-        "from setuptools import setup\n\n"
-        "setup(name='shop', install_requires=['click>=7,<8', \"Flask-SQLAlchemy==2.4.4\"])\n",
-        encoding="utf-8",
-    )
-    project = committed_copy(tmp_path, source)
     result = run_cli(capsys, "audit", str(project), "--fix")
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert '    "Flask>=3.0.0",  # the old range\n    "flask-restx>=1.3.0",\n' in pyproject
@@ -219,13 +221,13 @@ def test_pins_are_bumped_in_pyproject_and_setup_py_and_poetry_is_left_by_hand(
 
 
 def test_a_python2_file_is_noted_and_left_by_hand(capsys: Capsys, tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "requirements.txt").write_text("Flask-Login>=0.6.3\n", encoding="utf-8")
-    (source / "old.py").write_text(
-        'from flask.ext.login import LoginManager\nprint "hi"\n', encoding="utf-8"
+    project = committed_project(
+        tmp_path,
+        {
+            "requirements.txt": "Flask-Login>=0.6.3\n",
+            "old.py": 'from flask.ext.login import LoginManager\nprint "hi"\n',
+        },
     )
-    project = committed_copy(tmp_path, source)
     result = run_cli(capsys, "audit", str(project), "--fix")
     assert result.exit_code == 1
     assert "note: old.py: not rewritten: not valid Python 3 (fix it by hand)" in result.stdout
@@ -276,13 +278,13 @@ def test_qualified_uses_of_a_moved_name_are_rewritten_and_its_module_imported() 
 
 
 def test_fix_counts_a_qualified_use_as_fixed(capsys: Capsys, tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    (source / "shop").mkdir(parents=True)
-    (source / "requirements.txt").write_text("Flask>=3.1\n", encoding="utf-8")
-    (source / "shop" / "__init__.py").write_text(
-        "import flask\n\nTITLE = flask.Markup('<i>Shop</i>')\n", encoding="utf-8"
+    project = committed_project(
+        tmp_path,
+        {
+            "requirements.txt": "Flask>=3.1\n",
+            "shop/__init__.py": "import flask\n\nTITLE = flask.Markup('<i>Shop</i>')\n",
+        },
     )
-    project = committed_copy(tmp_path, source)
     result = run_cli(capsys, "audit", str(project), "--fix")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "markupsafe.Markup" in (project / "shop" / "__init__.py").read_text(encoding="utf-8")
@@ -292,19 +294,15 @@ def test_fix_counts_a_qualified_use_as_fixed(capsys: Capsys, tmp_path: Path) -> 
 def test_a_fork_that_kept_the_import_name_is_fixed_by_its_requirement_alone(
     capsys: Capsys, tmp_path: Path
 ) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "requirements.txt").write_text(
-        "Flask>=3.1\nFlask-Log-Request-ID==0.10.1\n", encoding="utf-8"
-    )
     app = (
         "from flask import Flask\n"
         "from flask_log_request_id import RequestID\n"
         "\n"
         "RequestID(Flask(__name__))\n"
     )
-    (source / "app.py").write_text(app, encoding="utf-8")
-    project = committed_copy(tmp_path, source)
+    project = committed_project(
+        tmp_path, {"requirements.txt": "Flask>=3.1\nFlask-Log-Request-ID==0.10.1\n", "app.py": app}
+    )
     result = run_cli(capsys, "audit", str(project), "--fix")
     assert result.exit_code == 0, result.stdout
     assert "1 problem(s) fixed mechanically, 0 left by hand" in result.stdout
