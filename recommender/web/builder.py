@@ -44,17 +44,22 @@ class Choices:
     """The needs named by `need=` (not from the preset): a forced library may not change them."""
 
 
-def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
-    """Parse query values (`need`, `with`, `without`, `preset`, `name`, `git`) into choices.
-
-    Unknown needs and values are refused with the message the command line gives.
-    """
+def check_query_size(args: Mapping[str, Sequence[str]]) -> None:
+    """Refuse a query with more values, or longer ones, than any real set of choices."""
     values = [value for key in args for value in args[key]]
     if len(values) > MAX_VALUES or any(len(value) > MAX_VALUE_LENGTH for value in values):
         raise UsageError(
             f"the query holds more than {MAX_VALUES} values or a value longer than "
             f"{MAX_VALUE_LENGTH} characters; send only needs, libraries, a preset and a name"
         )
+
+
+def read_choices(args: Mapping[str, Sequence[str]]) -> Choices:
+    """Parse query values (`need`, `with`, `without`, `preset`, `name`, `git`) into choices.
+
+    Unknown needs and values are refused with the message the command line gives.
+    """
+    check_query_size(args)
     presets = list(args.get("preset", []))
     if len(presets) > 1:
         raise UsageError("give one preset at most; add needs with need=KEY=VALUE")

@@ -26,6 +26,7 @@ from recommender.errors import CatalogError, FlaskPickError, UsageError
 from recommender.web.builder import (
     Builder,
     build,
+    check_query_size,
     command_line,
     dropped,
     query_string,
@@ -160,6 +161,8 @@ def recommend_json() -> dict[str, Any]:
 def compare_json() -> dict[str, Any]:
     """The JSON `flask-pick compare LIB LIB... --format json` prints, or with `preset=A&preset=B`
     (plus any `need=`) that of `flask-pick compare --preset A --preset B --format json`."""
+    # Each preset is a whole recommendation: the query's size bounds that work too.
+    check_query_size(_args())
     names = [name for name in request.args.getlist("lib") if name.strip()]
     presets = [name for name in request.args.getlist("preset") if name.strip()]
     if presets:

@@ -148,6 +148,7 @@ def test_an_unknown_library_to_compare_answers_400_with_the_cli_message(
         "/compare?preset=webapp",
         "/compare?preset=webapp&preset=nope",
         "/compare?preset=webapp&preset=api&lib=flask-login",
+        "/compare?" + "&".join(["preset=webapp"] * 300),
         "/recommend?preset=api&preset=webapp",
         "/recommend?" + "&".join(["need=auth=session"] * 300),
         "/recommend?need=" + "x" * 500,
@@ -391,3 +392,10 @@ def test_a_name_never_leaves_the_scratch_folder(
     assert "cannot name a project" in response.get_data(as_text=True)
     assert list(scratch_root.iterdir()) == []
     assert not (scratch_root.parent / "escape").exists()
+
+
+def test_comparing_more_stacks_than_any_query_holds_is_refused(client: FlaskClient) -> None:
+    # Each preset costs a whole recommendation: the query's size bound applies here too.
+    response = client.get("/compare?" + "&".join(["preset=webapp"] * 300))
+    assert response.status_code == 400
+    assert "more than 200 values" in response.get_json()["error"]
